@@ -75,6 +75,7 @@ impl ApiError {
             C::TooManyRequests => BorneError::TooManyRequests { retry_after_secs: self.retry_after_secs.unwrap_or(1) },
             C::SessionExpired => BorneError::SessionExpired,
             C::BackendUnavailable => BorneError::BackendUnavailable,
+            C::BadRequest => BorneError::BadRequest,
             C::Unexpected => BorneError::Unexpected,
         }
     }

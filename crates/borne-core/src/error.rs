@@ -34,6 +34,8 @@ pub enum BorneError {
     SessionExpired,
     #[error("backend unavailable")]
     BackendUnavailable,
+    #[error("malformed request")]
+    BadRequest,
     #[error("unexpected error")]
     Unexpected,
 }
@@ -55,6 +57,7 @@ pub enum ErrorCode {
     TooManyRequests,
     SessionExpired,
     BackendUnavailable,
+    BadRequest,
     Unexpected,
 }
 
@@ -84,6 +87,7 @@ impl BorneError {
             TooManyRequests { .. } => ErrorCode::TooManyRequests,
             SessionExpired => ErrorCode::SessionExpired,
             BackendUnavailable => ErrorCode::BackendUnavailable,
+            BadRequest => ErrorCode::BadRequest,
             Unexpected => ErrorCode::Unexpected,
         }
     }
@@ -137,6 +141,7 @@ impl BorneError {
                 "Le service {} est momentanément indisponible. Veuillez réessayer dans quelques instants. {contact}",
                 support.insurer
             ),
+            BadRequest => format!("La demande n'a pas pu être traitée. Veuillez vérifier votre saisie et réessayer. {contact}"),
             Unexpected => format!(
                 "Une erreur inattendue s'est produite. Veuillez réessayer. {contact}"
             ),
