@@ -1,0 +1,185 @@
+//! Typed client of the backend API (`/v1`, see the OpenAPI contract of
+//! `borne-server`). Every answer, including transport failures, becomes either
+//! a typed response or a [`BorneError`] the member can read.
+//!
+//! Only idempotent calls (session look-up, log-out) are retried; a log-in is
+//! never sent twice, since a repeated wrong password would count twice.
+
+use borne_core::api::{ApiError, LoginRequest, LoginResponse, MemberSummary};
+use borne_core::{BorneError, Identifier, Secret};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use std::time::Duration;
+use url::Url;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+const RETRIES: u32 = 2;
+const RETRY_BACKOFF: Duration = Duration::from_millis(300);
+
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+}
+
+/// Why a backend URL was refused at start-up (a configuration error, for staff).
+#[derive(Debug, PartialEq, Eq)]
+pub struct BadBackendUrl(pub String);
+
+impl std::fmt::Display for BadBackendUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for BadBackendUrl {}
+
+impl Client {
+    /// `base_url` must be `https://…`; plain `http://` is accepted only for a
+    /// loopback host (the embedded demo server, tests).
+    pub fn new(base_url: &str) -> Result<Client, BadBackendUrl> {
+        let mut base = Url::parse(base_url).map_err(|e| BadBackendUrl(format!("adresse du serveur invalide ({e}) : {base_url}")))?;
+        let loopback = match base.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d == "localhost",
+            None => false,
+        };
+        match base.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            _ => return Err(BadBackendUrl(format!("le serveur doit être joint en https:// (reçu : {base_url})"))),
+        }
+        if !base.path().ends_with('/') {
+            let p = format!("{}/", base.path());
+            base.set_path(&p);
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!("borne-adherent/", env!("CARGO_PKG_VERSION")))
+            .https_only(!loopback)
+            .build()
+            .map_err(|e| BadBackendUrl(format!("client HTTP : {e}")))?;
+        Ok(Client { http, base })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let url = self.base.join(path).expect("static API paths join");
+        self.http.request(method, url)
+    }
+
+    /// `POST /v1/login`. Never retried.
+    pub async fn login(&self, identifier: &Identifier, password: &Secret) -> Result<LoginResponse, BorneError> {
+        let body = LoginRequest { identifier: identifier.canonical().to_owned(), password: password.clone() };
+        let resp = self.request(Method::POST, "v1/login").json(&body).send().await.map_err(transport_error)?;
+        read_json(resp).await
+    }
+
+    /// `GET /v1/session`: who the token belongs to.
+    pub async fn session(&self, token: &Secret) -> Result<MemberSummary, BorneError> {
+        let resp = self.send_idempotent(|| self.request(Method::GET, "v1/session").bearer_auth(token.expose())).await?;
+        read_json(resp).await
+    }
+
+    /// `POST /v1/logout`: revokes the token. Idempotent on the server.
+    pub async fn logout(&self, token: &Secret) -> Result<(), BorneError> {
+        let resp = self.send_idempotent(|| self.request(Method::POST, "v1/logout").bearer_auth(token.expose())).await?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(error_from(resp).await)
+        }
+    }
+
+    /// `GET /readyz`: true when the backend and its database answer.
+    pub async fn is_ready(&self) -> bool {
+        match self.send_idempotent(|| self.request(Method::GET, "readyz")).await {
+            Ok(r) => r.status().is_success(),
+            Err(_) => false,
+        }
+    }
+
+    async fn send_idempotent(&self, build: impl Fn() -> RequestBuilder) -> Result<Response, BorneError> {
+        let mut attempt = 0;
+        loop {
+            let outcome = build().send().await;
+            let retryable = match &outcome {
+                Err(e) => e.is_connect() || e.is_timeout(),
+                Ok(r) => matches!(r.status(), StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT),
+            };
+            if !retryable || attempt >= RETRIES {
+                return outcome.map_err(transport_error);
+            }
+            attempt += 1;
+            tracing::debug!(attempt, "retrying an idempotent request");
+            tokio::time::sleep(RETRY_BACKOFF * attempt).await;
+        }
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> BorneError {
+    // The URL may hold nothing secret, but keep logs about the kind of failure only.
+    tracing::warn!(connect = e.is_connect(), timeout = e.is_timeout(), "backend unreachable");
+    BorneError::BackendUnavailable
+}
+
+async fn read_json<T: serde::de::DeserializeOwned>(resp: Response) -> Result<T, BorneError> {
+    if !resp.status().is_success() {
+        return Err(error_from(resp).await);
+    }
+    resp.json::<T>().await.map_err(|e| {
+        tracing::error!(error = %e, "backend answered success with an unreadable body");
+        BorneError::Unexpected
+    })
+}
+
+/// Maps an error answer to the member-facing error. A body that follows the
+/// contract decides; otherwise the status does.
+async fn error_from(resp: Response) -> BorneError {
+    let status = resp.status();
+    let retry_after = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let body = resp.bytes().await.unwrap_or_default();
+    if let Ok(api) = serde_json::from_slice::<ApiError>(&body) {
+        let mut err = api.into_error();
+        if let (BorneError::TooManyRequests { retry_after_secs }, Some(h)) = (&mut err, retry_after) {
+            *retry_after_secs = h;
+        }
+        return err;
+    }
+    tracing::warn!(status = status.as_u16(), "backend answered outside the contract");
+    match status {
+        StatusCode::TOO_MANY_REQUESTS => BorneError::TooManyRequests { retry_after_secs: retry_after.unwrap_or(30) },
+        StatusCode::UNAUTHORIZED => BorneError::SessionExpired,
+        s if s.is_server_error() => BorneError::BackendUnavailable,
+        _ => BorneError::Unexpected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_plain_http_to_a_remote_host() {
+        assert!(Client::new("http://mutuelle.example/api").is_err());
+        assert!(Client::new("ftp://127.0.0.1/").is_err());
+        assert!(Client::new("pas une url").is_err());
+        assert!(Client::new("http://127.0.0.1:8080").is_ok());
+        assert!(Client::new("http://localhost:8080").is_ok());
+        assert!(Client::new("https://mutuelle.example/api").is_ok());
+    }
+
+    #[test]
+    fn keeps_a_path_prefix() {
+        let c = Client::new("https://mutuelle.example/api").unwrap();
+        assert_eq!(c.base.join("v1/login").unwrap().as_str(), "https://mutuelle.example/api/v1/login");
+    }
+}

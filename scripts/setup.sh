@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what Borne Adhérent needs on Debian 12 / Ubuntu, skipping what is
+# already there: the system libraries for Tauri (WebKitGTK), Xvfb and
+# WebKitWebDriver for the end-to-end tests, and tauri-driver 2.x.
+#   scripts/setup.sh          packages to build and run the app
+#   scripts/setup.sh --test   plus what the tests need
+set -euo pipefail
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev ca-certificates curl)
+# A window needs a display: Xvfb stands in when there is none.
+packages+=(xvfb)
+if [ "$want_test" = 1 ]; then
+  packages+=(webkit2gtk-driver dbus)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> Installing system packages: ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "Run as root or install sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+fi
+command -v cargo >/dev/null || { echo "cargo (Rust) is required: see https://rustup.rs" >&2; exit 1; }
+
+if [ "$want_test" = 1 ]; then
+  # Pinned to 2.x: without the pin cargo picks the 3.0 alpha.
+  if ! tauri-driver --help >/dev/null 2>&1 && ! "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" --help >/dev/null 2>&1; then
+    echo "==> Installing tauri-driver 2.x"
+    cargo install tauri-driver --locked --version '^2'
+  fi
+fi

@@ -1,0 +1,58 @@
+//! Which backend the app talks to: `BORNE_BACKEND_URL` when set; otherwise,
+//! in builds with the `demo` feature, the reference server started in-process
+//! on loopback over a fresh demo database.
+
+use borne_client::Client;
+
+pub struct Backend {
+    pub client: Client,
+    pub demo: bool,
+    /// Keeps the embedded server (and its temporary database) alive.
+    #[allow(dead_code)]
+    embedded: Option<Embedded>,
+}
+
+pub const BACKEND_URL_VAR: &str = "BORNE_BACKEND_URL";
+
+pub async fn resolve() -> Result<Backend, String> {
+    match std::env::var(BACKEND_URL_VAR) {
+        Ok(url) if !url.trim().is_empty() => {
+            let client = Client::new(url.trim()).map_err(|e| e.to_string())?;
+            Ok(Backend { client, demo: false, embedded: None })
+        }
+        _ => embedded().await,
+    }
+}
+
+#[cfg(feature = "demo")]
+struct Embedded {
+    _server: borne_server::RunningServer,
+    _dir: tempfile::TempDir,
+}
+
+#[cfg(not(feature = "demo"))]
+struct Embedded;
+
+#[cfg(feature = "demo")]
+async fn embedded() -> Result<Backend, String> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| format!("serveur de démonstration : {what} ({e})");
+    let dir = tempfile::Builder::new().prefix("borne-demo-").tempdir().map_err(|e| fail("dossier temporaire", &e))?;
+    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let db = borne_server::Db::connect(&url).await.map_err(|e| fail("base de données", &e))?;
+    db.migrate().await.map_err(|e| fail("migrations", &e))?;
+    borne_server::demo::seed(&db).await.map_err(|e| fail("adhérents de démonstration", &e))?;
+    let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let server = borne_server::spawn(db, listen, borne_server::ServerConfig::default())
+        .await
+        .map_err(|e| fail("écoute", &e))?;
+    let client = Client::new(&format!("http://{}", server.addr)).map_err(|e| e.to_string())?;
+    tracing::info!(addr = %server.addr, "embedded demo server started");
+    Ok(Backend { client, demo: true, embedded: Some(Embedded { _server: server, _dir: dir }) })
+}
+
+#[cfg(not(feature = "demo"))]
+async fn embedded() -> Result<Backend, String> {
+    Err(format!(
+        "aucun serveur configuré. Indiquez l'adresse du serveur de la mutuelle dans la variable {BACKEND_URL_VAR} (par exemple https://adherents.mutuelle.fr/api)."
+    ))
+}

@@ -1,0 +1,31 @@
+//! The one error type every command returns to the UI: `{code, message}`,
+//! plus the field it belongs to and, for a wrong password, the attempts left.
+
+use borne_core::error::Field;
+use borne_core::support::Support;
+use borne_core::{BorneError, ErrorCode};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct UiError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<Field>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
+}
+
+impl UiError {
+    pub fn new(e: &BorneError, support: &Support) -> UiError {
+        UiError {
+            code: e.code(),
+            message: e.message(support),
+            field: e.field(),
+            attempts_left: match e {
+                BorneError::WrongPassword { attempts_left } => Some(*attempts_left),
+                _ => None,
+            },
+        }
+    }
+}
