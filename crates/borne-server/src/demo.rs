@@ -1,0 +1,71 @@
+//! Demonstration members, for the app's demo mode and for trying the server.
+//!
+//! | Member | NIR (as on the carte Vitale) | e-mail | password | member number | mobile | born |
+//! |---|---|---|---|---|---|---|
+//! | Jeanne Martin | `2 78 03 69 123 045 34` | `jeanne.martin@exemple.fr` | `Mutuelle2024` | `MPN-000123` | `06 12 34 56 78` | 15/03/1978, Rhône (69) |
+//! | Paul Durand | `1 65 11 2A 004 118 70` | `paul.durand@exemple.fr` | `Adherent2024` | `MPN-000456` | `07 81 23 45 67` | 02/11/1965, Ajaccio, Corse-du-Sud (2A) |
+//!
+//! Keys: 97 − (2780369123045 mod 97) = 34; for Corsica 2A counts as 19:
+//! 97 − (1651119004118 mod 97) = 70. These are made-up numbers for a demo
+//! database only.
+
+use crate::db::Db;
+use crate::members::NewMember;
+use borne_core::{Nir, Secret};
+
+/// The demonstration members (see the module docs for their credentials).
+pub fn members() -> Vec<NewMember> {
+    vec![
+        NewMember {
+            nir: "2 78 03 69 123 045 34".into(),
+            email: "jeanne.martin@exemple.fr".into(),
+            phone: Some("06 12 34 56 78".into()),
+            birthdate: "15/03/1978".into(),
+            member_number: "MPN-000123".into(),
+            first_name: "Jeanne".into(),
+            last_name: "Martin".into(),
+            password: Secret::new("Mutuelle2024"),
+        },
+        NewMember {
+            nir: "1 65 11 2A 004 118 70".into(),
+            email: "paul.durand@exemple.fr".into(),
+            phone: Some("07 81 23 45 67".into()),
+            birthdate: "02/11/1965".into(),
+            member_number: "MPN-000456".into(),
+            first_name: "Paul".into(),
+            last_name: "Durand".into(),
+            password: Secret::new("Adherent2024"),
+        },
+    ]
+}
+
+/// Adds the demonstration members that are not there yet (by NIR). Running it
+/// again changes nothing, not even a member's failure count.
+pub async fn seed(db: &Db) -> anyhow::Result<()> {
+    let mut added = 0u32;
+    for m in members() {
+        let nir = Nir::parse(&m.nir)?;
+        if !db.nir_exists(&nir).await? {
+            db.add_member(&m).await?;
+            added += 1;
+        }
+    }
+    tracing::info!(added, "demo members seeded");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_nirs_are_valid_and_documented_keys_match() {
+        let nirs: Vec<String> = members().iter().map(|m| Nir::parse(&m.nir).unwrap().as_str().to_owned()).collect();
+        assert_eq!(nirs, ["278036912304534", "165112A00411870"]);
+        assert_eq!(borne_core::nir::compute_key("2780369123045"), 34);
+        assert_eq!(borne_core::nir::compute_key("165112A004118"), 70);
+        for m in members() {
+            assert!(borne_core::password::broken_rules(m.password.expose()).is_empty());
+        }
+    }
+}

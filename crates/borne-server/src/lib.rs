@@ -1,0 +1,37 @@
+//! Reference backend of Borne Adhérent.
+//!
+//! - `POST /v1/login`: log-in by NIR or e-mail and password (Argon2id), with
+//!   the insurers' lockout after 3 consecutive failures, decided atomically
+//!   in the database ([`lockout`](crate::lockout) module docs).
+//! - `GET /v1/session`, `POST /v1/logout`: bearer sessions; only the SHA-256
+//!   of a token is stored.
+//! - `GET /healthz`, `GET /readyz`.
+//!
+//! Every error answer is a [`borne_core::api::ApiError`] body. No NIR,
+//! e-mail, password, token or birth date is ever logged: log lines carry
+//! member ids and outcomes only.
+//!
+//! The library is used in-process by the app's demo mode and by tests
+//! ([`spawn`]); the `borne-server` binary wraps it with a command line.
+
+pub mod config;
+mod db;
+pub mod demo;
+mod error;
+mod http;
+mod lockout;
+mod login;
+mod members;
+mod metrics;
+mod passwords;
+mod server;
+mod sessions;
+mod state;
+
+pub use config::ServerConfig;
+pub use db::Db;
+pub use http::router;
+pub use members::{InvalidMember, NewMember};
+pub use metrics::Metrics;
+pub use server::{spawn, RunningServer};
+pub use state::AppState;

@@ -1,0 +1,198 @@
+//! `borne-server`: the reference backend's command line.
+//!
+//! ```text
+//! borne-server serve --listen 127.0.0.1:8080 --database-url sqlite://borne.db [--demo]
+//! borne-server migrate --database-url sqlite://borne.db
+//! borne-server seed-demo --database-url sqlite://borne.db
+//! borne-server member add --nir … --email … --birthdate jj/mm/aaaa --member-number … \
+//!     --first-name … --last-name … --password … [--phone …]
+//! ```
+//! Logs go to stderr; the level comes from `RUST_LOG` (default `info`).
+
+use anyhow::Context;
+use borne_core::Secret;
+use borne_server::{demo, Db, InvalidMember, NewMember, ServerConfig};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "borne-server", version, about = "Serveur de référence de Borne Adhérent (API /v1, SQLite)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Applies the migrations, then serves the API until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address and port to listen on (port 0: any free port).
+        #[arg(long, env = "BORNE_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Also adds the demonstration members (idempotent).
+        #[arg(long)]
+        demo: bool,
+        /// Lifetime of a session, in seconds.
+        #[arg(long, env = "BORNE_SESSION_TTL_SECS", default_value_t = borne_server::config::DEFAULT_SESSION_TTL.as_secs())]
+        session_ttl_secs: u64,
+    },
+    /// Applies the migrations not yet applied.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Adds the demonstration members (idempotent).
+    SeedDemo {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manages members.
+    Member {
+        #[command(subcommand)]
+        command: MemberCommand,
+    },
+}
+
+#[derive(Args)]
+struct DbArgs {
+    /// SQLite database, created if missing: sqlite://borne.db, sqlite:///var/lib/borne/borne.db
+    #[arg(long, env = "BORNE_DATABASE_URL", default_value = "sqlite://borne.db")]
+    database_url: String,
+}
+
+#[derive(Subcommand)]
+enum MemberCommand {
+    /// Creates a member (checked with the same rules as the app).
+    Add(MemberAdd),
+}
+
+#[derive(Args)]
+struct MemberAdd {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Numéro de Sécurité Sociale with its key, spaces allowed.
+    #[arg(long)]
+    nir: String,
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    phone: Option<String>,
+    /// Date of birth, jj/mm/aaaa.
+    #[arg(long)]
+    birthdate: String,
+    /// Numéro d'adhérent (numéro interne).
+    #[arg(long)]
+    member_number: String,
+    #[arg(long)]
+    first_name: String,
+    #[arg(long)]
+    last_name: String,
+    /// Initial password (or BORNE_MEMBER_PASSWORD, which keeps it out of the process list).
+    #[arg(long, env = "BORNE_MEMBER_PASSWORD", hide_env_values = true)]
+    password: String,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("erreur : démarrage impossible ({e})");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            match e.downcast_ref::<InvalidMember>() {
+                Some(invalid) => eprintln!("adhérent refusé : {invalid}"),
+                None => eprintln!("erreur : {e:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { listen, db, demo: with_demo, session_ttl_secs } => {
+            let db = open(&db).await?;
+            if with_demo {
+                demo::seed(&db).await.context("seeding the demo members")?;
+            }
+            let config = ServerConfig { session_ttl: Duration::from_secs(session_ttl_secs), ..ServerConfig::default() };
+            let server = borne_server::spawn(db.clone(), listen, config).await?;
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            server.shutdown().await;
+            db.close().await;
+            Ok(())
+        }
+        Command::Migrate { db } => {
+            open(&db).await?;
+            println!("migrations appliquées");
+            Ok(())
+        }
+        Command::SeedDemo { db } => {
+            let db = open(&db).await?;
+            demo::seed(&db).await?;
+            println!("adhérents de démonstration présents");
+            Ok(())
+        }
+        Command::Member { command: MemberCommand::Add(a) } => {
+            let member = NewMember {
+                nir: a.nir,
+                email: a.email,
+                phone: a.phone,
+                birthdate: a.birthdate,
+                member_number: a.member_number,
+                first_name: a.first_name,
+                last_name: a.last_name,
+                password: Secret::new(a.password),
+            };
+            let db = open(&a.db).await?;
+            let id = db.add_member(&member).await?;
+            println!("adhérent créé (id {id})");
+            Ok(())
+        }
+    }
+}
+
+/// Connects and applies the migrations.
+async fn open(args: &DbArgs) -> anyhow::Result<Db> {
+    let db = Db::connect(&args.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

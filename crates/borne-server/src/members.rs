@@ -1,0 +1,220 @@
+//! Members: creation (validated with borne-core's rules, password hashed with
+//! Argon2id) and look-up by identifier.
+
+use crate::db::{now, Db};
+use crate::passwords;
+use anyhow::Context;
+use borne_core::email::Email;
+use borne_core::support::Support;
+use borne_core::{password, Identifier, Nir, Secret};
+use std::fmt;
+
+/// A member to create.
+#[derive(Clone)]
+pub struct NewMember {
+    /// NIR in any typed form (spaces, dots…), checked with [`Nir::parse`].
+    pub nir: String,
+    pub email: String,
+    pub phone: Option<String>,
+    /// Date of birth, `jj/mm/aaaa` (ISO `aaaa-mm-jj` is accepted too).
+    pub birthdate: String,
+    /// "Numéro d'adhérent" (numéro interne), e.g. `MPN-000123`.
+    pub member_number: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// Must follow `borne_core::password`'s rules.
+    pub password: Secret,
+}
+
+// NIR, e-mail, phone and birth date stay out of Debug output (and so out of logs).
+impl fmt::Debug for NewMember {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewMember")
+            .field("member_number", &self.member_number)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a member was refused. The message names the field and the rule, never
+/// the value typed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field} : {reason}")]
+pub struct InvalidMember {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl InvalidMember {
+    fn new(field: &'static str, reason: impl Into<String>) -> InvalidMember {
+        InvalidMember { field, reason: reason.into() }
+    }
+}
+
+struct ValidMember {
+    nir: Nir,
+    email: Email,
+    phone: Option<String>,
+    birthdate: String,
+    member_number: String,
+    first_name: String,
+    last_name: String,
+}
+
+impl NewMember {
+    fn validate(&self) -> Result<ValidMember, InvalidMember> {
+        let support = Support::default();
+        let nir = Nir::parse(&self.nir).map_err(|e| InvalidMember::new("NIR", e.message(&support)))?;
+        let email = Email::parse(&self.email).map_err(|e| InvalidMember::new("e-mail", e.message(&support)))?;
+        let birthdate = parse_birthdate(&self.birthdate)?;
+        let broken = password::broken_rules(self.password.expose());
+        if !broken.is_empty() {
+            let rules: Vec<&str> = broken.iter().map(|r| r.label()).collect();
+            return Err(InvalidMember::new("mot de passe", format!("règles non respectées : {}", rules.join(", "))));
+        }
+        let required = |field: &'static str, value: &str| {
+            let v = value.trim();
+            if v.is_empty() {
+                Err(InvalidMember::new(field, "obligatoire"))
+            } else {
+                Ok(v.to_owned())
+            }
+        };
+        Ok(ValidMember {
+            nir,
+            email,
+            phone: self.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned),
+            birthdate,
+            member_number: required("numéro d'adhérent", &self.member_number)?,
+            first_name: required("prénom", &self.first_name)?,
+            last_name: required("nom", &self.last_name)?,
+        })
+    }
+}
+
+/// `jj/mm/aaaa` (or `aaaa-mm-jj`) → `aaaa-mm-jj`, for a real past date.
+fn parse_birthdate(input: &str) -> Result<String, InvalidMember> {
+    let bad = || InvalidMember::new("date de naissance", "attendue au format jj/mm/aaaa, date réelle et passée");
+    let s = input.trim();
+    let parts: Vec<&str> = if s.contains('/') { s.split('/').collect() } else { s.split('-').rev().collect() };
+    let [d, m, y] = parts.as_slice() else { return Err(bad()) };
+    let digits = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(d, 2) && digits(m, 2) && digits(y, 4)) {
+        return Err(bad());
+    }
+    let (d, m, y): (u8, u8, i32) = (d.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, y.parse().map_err(|_| bad())?);
+    let month = time::Month::try_from(m).map_err(|_| bad())?;
+    let date = time::Date::from_calendar_date(y, month, d).map_err(|_| bad())?;
+    if y < 1900 || date > time::OffsetDateTime::now_utc().date() {
+        return Err(bad());
+    }
+    Ok(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// What the log-in flow needs to know of a member before claiming an attempt.
+pub(crate) struct MemberRef {
+    pub(crate) id: i64,
+    pub(crate) blocked: bool,
+}
+
+impl Db {
+    /// Validates and creates a member; returns its id. The password is hashed
+    /// with Argon2id off the async executor. Refusals are [`InvalidMember`]
+    /// errors (downcast the `anyhow::Error` to tell them apart).
+    pub async fn add_member(&self, m: &NewMember) -> anyhow::Result<i64> {
+        let v = m.validate()?;
+        let hash = passwords::hash(m.password.clone()).await?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO members (nir, email, phone, birthdate, member_number, first_name, last_name, password_hash, failed_attempts, blocked, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?) RETURNING id",
+        )
+        .bind(v.nir.as_str())
+        .bind(v.email.as_str())
+        .bind(&v.phone)
+        .bind(&v.birthdate)
+        .bind(&v.member_number)
+        .bind(&v.first_name)
+        .bind(&v.last_name)
+        .bind(&hash)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await;
+        match inserted {
+            Ok(id) => {
+                tracing::info!(member_id = id, "member created");
+                Ok(id)
+            }
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                // SQLite says "UNIQUE constraint failed: members.<column>": a column name, no value.
+                let msg = e.message();
+                let field = if msg.contains("nir") {
+                    "NIR"
+                } else if msg.contains("email") {
+                    "e-mail"
+                } else {
+                    "numéro d'adhérent"
+                };
+                Err(InvalidMember::new(field, "un adhérent est déjà enregistré avec cette valeur").into())
+            }
+            Err(e) => Err(anyhow::Error::new(e).context("cannot create the member")),
+        }
+    }
+
+    /// True when a member has this NIR (already canonical or as typed).
+    pub(crate) async fn nir_exists(&self, nir: &Nir) -> anyhow::Result<bool> {
+        let found = sqlx::query_scalar::<_, i64>("SELECT id FROM members WHERE nir = ?")
+            .bind(nir.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .context("member look-up failed")?;
+        Ok(found.is_some())
+    }
+
+    /// The member a log-in names, if any.
+    pub(crate) async fn find_member(&self, identifier: &Identifier) -> anyhow::Result<Option<MemberRef>> {
+        let sql = match identifier {
+            Identifier::Nir(_) => "SELECT id, blocked FROM members WHERE nir = ?",
+            Identifier::Email(_) => "SELECT id, blocked FROM members WHERE email = ?",
+        };
+        let row = sqlx::query_as::<_, (i64, i64)>(sql)
+            .bind(identifier.canonical())
+            .fetch_optional(&self.pool)
+            .await
+            .context("member look-up failed")?;
+        Ok(row.map(|(id, blocked)| MemberRef { id, blocked: blocked != 0 }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn birthdate_formats() {
+        assert_eq!(parse_birthdate("15/03/1978").unwrap(), "1978-03-15");
+        assert_eq!(parse_birthdate(" 1978-03-15 ").unwrap(), "1978-03-15");
+        for bad in ["31/02/1980", "15/13/1980", "1/3/1978", "15-03-78", "", "01/01/2999", "01/01/1850", "aa/bb/cccc"] {
+            assert!(parse_birthdate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refusals_never_quote_the_value() {
+        let m = NewMember {
+            nir: "2 78 03 69 123 045 35".into(),
+            email: "jeanne.martin@exemple.fr".into(),
+            phone: None,
+            birthdate: "15/03/1978".into(),
+            member_number: "MPN-1".into(),
+            first_name: "Jeanne".into(),
+            last_name: "Martin".into(),
+            password: Secret::new("Mutuelle2024"),
+        };
+        let e = m.validate().err().unwrap();
+        assert_eq!(e.field, "NIR");
+        assert!(!e.to_string().contains("278036912304535"), "{e}");
+        let dbg = format!("{m:?}");
+        assert!(!dbg.contains("jeanne.martin") && !dbg.contains("2 78") && !dbg.contains("Mutuelle2024"), "{dbg}");
+    }
+}

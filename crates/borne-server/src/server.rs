@@ -1,0 +1,67 @@
+//! Serving the router on a socket, in a tokio task, with graceful shutdown.
+
+use crate::config::ServerConfig;
+use crate::db::Db;
+use crate::http::router;
+use crate::metrics::Metrics;
+use crate::state::AppState;
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// How long a shutdown waits for requests in flight before cutting them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// A server started by [`spawn`]. Dropping it also stops it (gracefully, in
+/// the background); [`RunningServer::shutdown`] waits for the end.
+pub struct RunningServer {
+    /// The address actually bound (useful with port 0).
+    pub addr: SocketAddr,
+    pub metrics: Arc<Metrics>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Stops accepting connections, lets requests in flight finish (at most
+    /// 10 s), and returns when the server task has ended.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let abort = self.task.abort_handle();
+        match tokio::time::timeout(SHUTDOWN_GRACE, &mut self.task).await {
+            Ok(Ok(Ok(()))) => tracing::info!(addr = %self.addr, "server stopped"),
+            Ok(Ok(Err(e))) => tracing::error!(error = %e, "server ended with an error"),
+            Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
+            Err(_) => {
+                tracing::warn!("requests still in flight after the grace period; cut");
+                abort.abort();
+            }
+        }
+    }
+}
+
+/// Binds `listen` (port 0 picks a free port) and serves the API over `db` in
+/// a tokio task. The database must be migrated already.
+pub async fn spawn(db: Db, listen: SocketAddr, config: ServerConfig) -> anyhow::Result<RunningServer> {
+    let state = AppState::new(db, config);
+    let metrics = state.metrics();
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                // A send or a drop of the RunningServer both stop the server.
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, "server listening");
+    Ok(RunningServer { addr, metrics, stop: Some(stop), task })
+}

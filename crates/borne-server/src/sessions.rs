@@ -1,0 +1,91 @@
+//! Bearer sessions. A token is 32 random bytes (OsRng), base64url without
+//! padding; only its SHA-256 (lower-case hex) is stored.
+
+use crate::db::{now, Db};
+use anyhow::Context;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use borne_core::api::MemberSummary;
+use borne_core::Secret;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+/// A session about to be created: the token for the member, its hash for the database.
+pub(crate) struct NewSession {
+    pub(crate) token: Secret,
+    token_hash: String,
+    created_at: i64,
+    expires_at: i64,
+}
+
+impl NewSession {
+    pub(crate) fn generate(ttl: Duration) -> NewSession {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+        let token = Secret::new(URL_SAFE_NO_PAD.encode(bytes.as_ref()));
+        let created_at = now();
+        let ttl_secs = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2);
+        NewSession { token_hash: token_hash(&token), token, created_at, expires_at: created_at.saturating_add(ttl_secs) }
+    }
+}
+
+pub(crate) fn token_hash(token: &Secret) -> String {
+    Sha256::digest(token.expose().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, member_id: i64, s: &NewSession) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, 0)")
+        .bind(&s.token_hash)
+        .bind(member_id)
+        .bind(s.created_at)
+        .bind(s.expires_at)
+        .execute(&mut **tx)
+        .await
+        .context("create session")?;
+    Ok(())
+}
+
+impl Db {
+    /// The member of a live (unexpired, unrevoked) session, with the member id for logs.
+    pub(crate) async fn session_member(&self, token: &Secret) -> anyhow::Result<Option<(i64, MemberSummary)>> {
+        let row = sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT m.id, m.first_name, m.last_name
+             FROM sessions s JOIN members m ON m.id = s.member_id
+             WHERE s.token_hash = ? AND s.revoked = 0 AND s.expires_at > ?",
+        )
+        .bind(token_hash(token))
+        .bind(now())
+        .fetch_optional(&self.pool)
+        .await
+        .context("session look-up")?;
+        Ok(row.map(|(id, first_name, last_name)| (id, MemberSummary { first_name, last_name })))
+    }
+
+    /// Revokes a session; the member id when a live one was revoked.
+    pub(crate) async fn revoke_session(&self, token: &Secret) -> anyhow::Result<Option<i64>> {
+        sqlx::query_scalar::<_, i64>("UPDATE sessions SET revoked = 1 WHERE token_hash = ? AND revoked = 0 RETURNING member_id")
+            .bind(token_hash(token))
+            .fetch_optional(&self.pool)
+            .await
+            .context("session revocation")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_32_random_bytes_in_base64url_and_hashed() {
+        let a = NewSession::generate(Duration::from_secs(60));
+        let b = NewSession::generate(Duration::from_secs(60));
+        assert_eq!(a.token.expose().len(), 43);
+        assert_eq!(URL_SAFE_NO_PAD.decode(a.token.expose()).unwrap().len(), 32);
+        assert_ne!(a.token, b.token);
+        assert_eq!(a.token_hash.len(), 64);
+        assert_ne!(a.token_hash, a.token.expose());
+        assert_eq!(a.expires_at - a.created_at, 60);
+    }
+}

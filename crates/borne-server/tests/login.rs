@@ -1,0 +1,221 @@
+//! Log-in, sessions and the lockout, over real HTTP and a real SQLite file.
+
+mod common;
+
+use common::{nir_with_key, TestServer, JEANNE, PAUL};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn success_gives_a_token_for_the_session_and_logout_revokes_it() {
+    let t = TestServer::start().await;
+    let ok = t.login(JEANNE.nir, JEANNE.password).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.body["expires_in_secs"], 1800);
+    assert_eq!(ok.body["member"]["first_name"], JEANNE.first_name);
+    let token = ok.token();
+    assert_eq!(token.len(), 43, "32 bytes in base64url without padding");
+
+    let me = t.session(&token).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["first_name"], JEANNE.first_name);
+    assert_eq!(me.body["last_name"], JEANNE.last_name);
+
+    let out = t.logout(&token).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    let again = t.logout(&token).await;
+    assert_eq!(again.status, StatusCode::NO_CONTENT, "logout is idempotent");
+
+    let gone = t.session(&token).await;
+    assert_eq!(gone.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(gone.code(), "session_expired");
+}
+
+#[tokio::test]
+async fn bad_or_missing_tokens_are_session_expired() {
+    let t = TestServer::start().await;
+    let unknown = t.session("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await;
+    assert_eq!((unknown.status, unknown.code()), (StatusCode::UNAUTHORIZED, "session_expired"));
+    let none = t.http.get(t.url("/v1/session")).send().await.unwrap();
+    let none = common::Answer::read(none).await;
+    assert_eq!((none.status, none.code()), (StatusCode::UNAUTHORIZED, "session_expired"));
+    let basic = t.http.get(t.url("/v1/session")).basic_auth("a", Some("b")).send().await.unwrap();
+    assert_eq!(basic.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn canonical_nir_and_email_in_any_case_are_accepted() {
+    let t = TestServer::start().await;
+    assert_eq!(t.login(PAUL.nir, PAUL.password).await.status, StatusCode::OK, "Corsican NIR, canonical");
+    assert_eq!(t.login("165112a00411870", PAUL.password).await.status, StatusCode::OK, "2a in lower case");
+    assert_eq!(t.login("Jeanne.MARTIN@Exemple.fr", JEANNE.password).await.status, StatusCode::OK);
+    assert_eq!(t.login(JEANNE.email, JEANNE.password).await.status, StatusCode::OK);
+    // Spaces are the client's job, but the same borne-core parser tolerates them.
+    assert_eq!(t.login(JEANNE.nir_typed, JEANNE.password).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn three_wrong_passwords_block_the_account_even_for_the_right_one() {
+    let t = TestServer::start().await;
+    let first = t.login(JEANNE.nir, "Mauvais2024").await;
+    assert_eq!((first.status, first.code()), (StatusCode::UNAUTHORIZED, "wrong_password"));
+    assert_eq!(first.body["attempts_left"], 2);
+    assert!(first.body["message"].as_str().unwrap().starts_with("Mot de passe incorrect"));
+
+    let second = t.login(JEANNE.email, "Mauvais2024").await;
+    assert_eq!((second.status, second.code()), (StatusCode::UNAUTHORIZED, "wrong_password"));
+    assert_eq!(second.body["attempts_left"], 1);
+
+    let third = t.login(JEANNE.nir, "Mauvais2024").await;
+    assert_eq!((third.status, third.code()), (StatusCode::LOCKED, "account_blocked"), "blocked at the 3rd failure");
+    assert!(third.body["message"].as_str().unwrap().contains("Débloquez votre compte"));
+
+    let checks = t.server.metrics.password_checks();
+    let right = t.login(JEANNE.nir, JEANNE.password).await;
+    assert_eq!((right.status, right.code()), (StatusCode::LOCKED, "account_blocked"));
+    assert_eq!(t.server.metrics.password_checks(), checks, "a blocked account's password is not even checked");
+
+    // The other member is untouched.
+    assert_eq!(t.login(PAUL.email, PAUL.password).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_success_resets_the_count() {
+    let t = TestServer::start().await;
+    for failures in [1, 2] {
+        for _ in 0..failures {
+            assert_eq!(t.login(JEANNE.nir, "Mauvais2024").await.status, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(t.login(JEANNE.nir, JEANNE.password).await.status, StatusCode::OK);
+    }
+    // Two more failures after the reset: still 2, then 1 attempts left.
+    assert_eq!(t.login(JEANNE.nir, "Mauvais2024").await.body["attempts_left"], 2);
+    assert_eq!(t.login(JEANNE.nir, "Mauvais2024").await.body["attempts_left"], 1);
+    assert_eq!(t.login(JEANNE.nir, JEANNE.password).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_profile_invalid_identifiers_and_passwords() {
+    let t = TestServer::start().await;
+    let unknown = t.login(&nir_with_key("1850775123456"), "Nimporte2024").await;
+    assert_eq!((unknown.status, unknown.code()), (StatusCode::NOT_FOUND, "unknown_profile"));
+    assert!(unknown.body["message"].as_str().unwrap().starts_with("Ce profil est inconnu"));
+    let unknown_mail = t.login("personne@exemple.fr", "Nimporte2024").await;
+    assert_eq!((unknown_mail.status, unknown_mail.code()), (StatusCode::NOT_FOUND, "unknown_profile"));
+
+    let wrong_key = format!("{}35", &JEANNE.nir[..13]); // the right key is 34
+    let key = t.login(&wrong_key, JEANNE.password).await;
+    assert_eq!((key.status, key.code()), (StatusCode::BAD_REQUEST, "nir_key"));
+    let short = t.login("12345", JEANNE.password).await;
+    assert_eq!((short.status, short.code()), (StatusCode::BAD_REQUEST, "nir_length"));
+    let mail = t.login("jeanne@", JEANNE.password).await;
+    assert_eq!((mail.status, mail.code()), (StatusCode::BAD_REQUEST, "email_invalid"));
+    let empty_id = t.login("  ", JEANNE.password).await;
+    assert_eq!((empty_id.status, empty_id.code()), (StatusCode::BAD_REQUEST, "identifier_missing"));
+
+    let empty = t.login(JEANNE.nir, "").await;
+    assert_eq!((empty.status, empty.code()), (StatusCode::BAD_REQUEST, "password_missing"));
+    let long = t.login(JEANNE.nir, &"Aa1".repeat(43)).await;
+    assert_eq!((long.status, long.code()), (StatusCode::BAD_REQUEST, "bad_request"));
+
+    assert_eq!(t.server.metrics.password_checks(), 0, "none of these reached a password check");
+    // None of them counted as a failure either.
+    assert_eq!(t.login(JEANNE.nir, "Mauvais2024").await.body["attempts_left"], 2);
+}
+
+#[tokio::test]
+async fn malformed_requests_are_json_bad_request() {
+    let t = TestServer::start().await;
+    let send = |body: &'static str, content_type: &'static str| {
+        let req = t.http.post(t.url("/v1/login")).header("content-type", content_type).body(body);
+        async move { common::Answer::read(req.send().await.unwrap()).await }
+    };
+    for (body, ct) in [
+        ("{not json", "application/json"),
+        (r#"{"identifier":"a@b.fr","password":"x","extra":1}"#, "application/json"),
+        (r#"{"identifier":"a@b.fr"}"#, "application/json"),
+        (r#"{"identifier":1,"password":"x"}"#, "application/json"),
+        (r#"{"identifier":"a@b.fr","password":"x"}"#, "text/plain"),
+        ("", "application/json"),
+    ] {
+        let a = send(body, ct).await;
+        assert_eq!((a.status, a.code()), (StatusCode::BAD_REQUEST, "bad_request"), "{body} as {ct}");
+        assert!(!a.body["message"].as_str().unwrap().is_empty());
+    }
+    let missing_ct = common::Answer::read(t.http.post(t.url("/v1/login")).body("{}").send().await.unwrap()).await;
+    assert_eq!((missing_ct.status, missing_ct.code()), (StatusCode::BAD_REQUEST, "bad_request"));
+
+    let nowhere = common::Answer::read(t.http.get(t.url("/v2/nothing")).send().await.unwrap()).await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+    assert_eq!(nowhere.code(), "bad_request", "unknown routes answer JSON too");
+    let wrong_method = common::Answer::read(t.http.get(t.url("/v1/login")).send().await.unwrap()).await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong_method.code(), "bad_request");
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let t = TestServer::start().await;
+    let h = t.http.get(t.url("/healthz")).send().await.unwrap();
+    assert_eq!(h.status(), StatusCode::OK);
+    assert_eq!(h.text().await.unwrap(), "ok");
+    assert_eq!(t.http.get(t.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
+    t.db.close().await;
+    let down = common::Answer::read(t.http.get(t.url("/readyz")).send().await.unwrap()).await;
+    assert_eq!((down.status, down.code()), (StatusCode::SERVICE_UNAVAILABLE, "backend_unavailable"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_guesses_get_at_most_three_passwords_checked() {
+    let t = TestServer::start().await;
+    let victim = nir_with_key("2850675123001");
+    t.add(&victim, "victime@exemple.fr", "Victime2024").await;
+
+    let guesses = (0..20).map(|i| {
+        let http = t.http.clone();
+        let url = t.url("/v1/login");
+        let victim = victim.clone();
+        tokio::spawn(async move {
+            let resp = http
+                .post(url)
+                .json(&serde_json::json!({ "identifier": victim, "password": format!("Essai{i:02}Faux") }))
+                .send()
+                .await
+                .unwrap();
+            common::Answer::read(resp).await
+        })
+    });
+    let mut answers = Vec::new();
+    for g in guesses.collect::<Vec<_>>() {
+        answers.push(g.await.unwrap());
+    }
+    let checks = t.server.metrics.password_checks();
+    assert!((1..=3).contains(&checks), "{checks} passwords checked for 20 concurrent guesses");
+    for a in &answers {
+        match a.code() {
+            "wrong_password" => assert_eq!(a.status, StatusCode::UNAUTHORIZED),
+            "account_blocked" => assert_eq!(a.status, StatusCode::LOCKED),
+            "too_many_requests" => {
+                assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+                assert!(a.retry_after.is_some());
+            }
+            other => panic!("unexpected answer {other}: {}", a.body),
+        }
+    }
+    let wrong: Vec<u64> = answers.iter().filter(|a| a.code() == "wrong_password").map(|a| a.body["attempts_left"].as_u64().unwrap()).collect();
+    assert!(wrong.len() <= 2, "at most 2 'wrong password' answers before the block: {wrong:?}");
+    assert!(answers.iter().any(|a| a.code() == "account_blocked"), "the account got blocked");
+
+    // Blocked for good: even the right password is refused, unchecked.
+    let right = t.login(&victim, "Victime2024").await;
+    assert_eq!((right.status, right.code()), (StatusCode::LOCKED, "account_blocked"));
+    assert_eq!(t.server.metrics.password_checks(), checks);
+}
+
+#[tokio::test]
+async fn shutdown_stops_serving() {
+    let t = TestServer::start().await;
+    let url = t.url("/healthz");
+    assert!(t.http.get(&url).send().await.is_ok());
+    t.server.shutdown().await;
+    assert!(reqwest::Client::new().get(&url).send().await.is_err());
+}
