@@ -8,6 +8,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use borne_core::Secret;
 use borne_server::{Db, NewMember, RunningServer, ServerConfig};
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -230,7 +231,7 @@ impl App {
         );
         let client = tokio::time::timeout(
             Duration::from_secs(60),
-            ClientBuilder::rustls()?.capabilities(caps).connect(&format!("http://127.0.0.1:{port}")),
+            ClientBuilder::new(HttpConnector::new()).capabilities(caps).connect(&format!("http://127.0.0.1:{port}")),
         )
         .await
         .map_err(|_| anyhow!("the WebDriver session did not open within 60 s"))??;
