@@ -203,24 +203,26 @@ pub struct App {
 }
 
 impl App {
-    /// Launches the freshly built app pointed at `backend_url`.
-    pub async fn launch(backend_url: &str, test_name: &str) -> Result<App> {
+    /// Launches the freshly built app pointed at `backend_url`, or on its
+    /// embedded demo server when `None`.
+    pub async fn launch(backend_url: Option<&str>, test_name: &str) -> Result<App> {
         let (display, display_group) = display()?;
         let log_path = artifacts_dir().join(format!("app-{test_name}.log"));
         let _ = std::fs::remove_file(&log_path);
         let port = free_port();
         let native_port = free_port();
         let driver_log = std::fs::File::create(artifacts_dir().join(format!("tauri-driver-{test_name}.log")))?;
-        let driver = Group::spawn(
-            "tauri-driver",
-            Command::new(tauri_driver())
-                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-                .env("DISPLAY", &display)
-                .env("BORNE_BACKEND_URL", backend_url)
-                .env("BORNE_LOG_FILE", &log_path)
-                .stdout(driver_log.try_clone()?)
-                .stderr(driver_log),
-        )?;
+        let mut cmd = Command::new(tauri_driver());
+        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display)
+            .env("BORNE_LOG_FILE", &log_path)
+            .stdout(driver_log.try_clone()?)
+            .stderr(driver_log);
+        match backend_url {
+            Some(url) => cmd.env("BORNE_BACKEND_URL", url),
+            None => cmd.env_remove("BORNE_BACKEND_URL"),
+        };
+        let driver = Group::spawn("tauri-driver", &mut cmd)?;
         wait_for_port(port, Duration::from_secs(15))?;
 
         let mut caps = serde_json::Map::new();

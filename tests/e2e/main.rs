@@ -19,7 +19,7 @@ fn member_logs_in_with_a_spaced_nir_then_logs_out() {
     scenario(|| async {
         let m = TestMember::new(101);
         let backend = Backend::start(&[&m]).await?;
-        let app = App::launch(&backend.url(), "login-success").await?;
+        let app = App::launch(Some(&backend.url()), "login-success").await?;
         app.testid("screen-home").await?;
 
         app.log_in(&m.nir_typed, &m.password).await?;
@@ -50,7 +50,7 @@ fn wrong_passwords_count_down_then_block_the_account() {
     scenario(|| async {
         let m = TestMember::new(102);
         let backend = Backend::start(&[&m]).await?;
-        let app = App::launch(&backend.url(), "lockout").await?;
+        let app = App::launch(Some(&backend.url()), "lockout").await?;
 
         app.log_in(&m.nir_typed, "Mauvais1Passe").await?;
         let first = app.wait_text("error-message", "Mot de passe incorrect").await?;
@@ -91,7 +91,7 @@ fn unknown_profile_gets_the_guide_advice() {
         let m = TestMember::new(103);
         let stranger = TestMember::new(104);
         let backend = Backend::start(&[&m]).await?;
-        let app = App::launch(&backend.url(), "unknown-profile").await?;
+        let app = App::launch(Some(&backend.url()), "unknown-profile").await?;
 
         app.log_in(&stranger.nir_typed, &stranger.password).await?;
         let text = app.wait_text("error-message", "Ce profil est inconnu").await?;
@@ -116,7 +116,7 @@ fn backend_down_gives_the_support_contacts_and_a_bad_key_is_refused_before_any_c
         let url = format!("http://{}", closed.local_addr()?);
         drop(closed);
         let m = TestMember::new(105);
-        let app = App::launch(&url, "backend-down").await?;
+        let app = App::launch(Some(&url), "backend-down").await?;
 
         // A NIR whose key is wrong is refused on the spot: with the backend
         // down, any network call would have answered "indisponible" instead.
@@ -137,6 +137,25 @@ fn backend_down_gives_the_support_contacts_and_a_bad_key_is_refused_before_any_c
         let log = app.app_log();
         app.close().await;
         assert_no_secrets("app log", &log, &[&m.nir, &wrong_key, &m.password]);
+        Ok(())
+    });
+}
+
+#[test]
+fn without_a_backend_url_the_app_runs_on_its_embedded_demo_server() {
+    scenario(|| async {
+        let app = App::launch(None, "demo").await?;
+        app.testid("demo-badge").await?;
+        let jeanne = borne_server::demo::members().into_iter().next().expect("a demo member");
+        app.log_in(&jeanne.nir, jeanne.password.expose()).await?;
+        app.wait_text("member-name", &format!("{} {}", jeanne.first_name, jeanne.last_name)).await?;
+        app.click("logout").await?;
+        app.testid("screen-home").await?;
+        let log = app.app_log();
+        app.close().await;
+        // In demo mode the server runs inside the app: its log lines are in the app's log.
+        assert!(log.contains("embedded demo server started"), "{log}");
+        assert_no_secrets("app log (demo)", &log, &[&jeanne.nir, jeanne.password.expose(), &jeanne.email]);
         Ok(())
     });
 }
