@@ -3,6 +3,7 @@
 //! The codes are part of the UI contract and of the API: they never change
 //! meaning. The messages follow the MPN guide's wording where it has one.
 
+use crate::password::Rule;
 use crate::support::Support;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +37,38 @@ pub enum BorneError {
     BackendUnavailable,
     #[error("malformed request")]
     BadRequest,
+    #[error("birth date missing")]
+    BirthDateMissing,
+    #[error("birth date format")]
+    BirthDateFormat,
+    #[error("birth date not a real past date")]
+    BirthDateInvalid,
+    #[error("birth date does not match the NIR")]
+    BirthDateNirMismatch,
+    #[error("member number missing")]
+    MemberNumberMissing,
+    #[error("password breaks the policy")]
+    PasswordPolicy { broken: Vec<Rule> },
+    #[error("passwords differ")]
+    PasswordsDiffer,
+    #[error("current password wrong")]
+    CurrentPasswordWrong,
+    #[error("account not blocked")]
+    NotBlocked,
+    #[error("identity not verified")]
+    IdentityNotVerified,
+    #[error("code invalid, {attempts_left} attempts left")]
+    CodeInvalid { attempts_left: u32 },
+    #[error("code expired or used")]
+    CodeExpired,
+    #[error("no contact channel")]
+    NoContactChannel,
+    #[error("channel unavailable")]
+    ChannelUnavailable,
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("device not authorised")]
+    DeviceUnauthorized,
     #[error("unexpected error")]
     Unexpected,
 }
@@ -58,6 +91,22 @@ pub enum ErrorCode {
     SessionExpired,
     BackendUnavailable,
     BadRequest,
+    BirthDateMissing,
+    BirthDateFormat,
+    BirthDateInvalid,
+    BirthDateNirMismatch,
+    MemberNumberMissing,
+    PasswordPolicy,
+    PasswordsDiffer,
+    CurrentPasswordWrong,
+    NotBlocked,
+    IdentityNotVerified,
+    CodeInvalid,
+    CodeExpired,
+    NoContactChannel,
+    ChannelUnavailable,
+    PasswordChangeRequired,
+    DeviceUnauthorized,
     Unexpected,
 }
 
@@ -68,6 +117,13 @@ pub enum ErrorCode {
 pub enum Field {
     Identifier,
     Password,
+    BirthDate,
+    MemberNumber,
+    Email,
+    NewPassword,
+    NewPasswordConfirmation,
+    CurrentPassword,
+    Code,
 }
 
 impl BorneError {
@@ -88,6 +144,22 @@ impl BorneError {
             SessionExpired => ErrorCode::SessionExpired,
             BackendUnavailable => ErrorCode::BackendUnavailable,
             BadRequest => ErrorCode::BadRequest,
+            BirthDateMissing => ErrorCode::BirthDateMissing,
+            BirthDateFormat => ErrorCode::BirthDateFormat,
+            BirthDateInvalid => ErrorCode::BirthDateInvalid,
+            BirthDateNirMismatch => ErrorCode::BirthDateNirMismatch,
+            MemberNumberMissing => ErrorCode::MemberNumberMissing,
+            PasswordPolicy { .. } => ErrorCode::PasswordPolicy,
+            PasswordsDiffer => ErrorCode::PasswordsDiffer,
+            CurrentPasswordWrong => ErrorCode::CurrentPasswordWrong,
+            NotBlocked => ErrorCode::NotBlocked,
+            IdentityNotVerified => ErrorCode::IdentityNotVerified,
+            CodeInvalid { .. } => ErrorCode::CodeInvalid,
+            CodeExpired => ErrorCode::CodeExpired,
+            NoContactChannel => ErrorCode::NoContactChannel,
+            ChannelUnavailable => ErrorCode::ChannelUnavailable,
+            PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            DeviceUnauthorized => ErrorCode::DeviceUnauthorized,
             Unexpected => ErrorCode::Unexpected,
         }
     }
@@ -99,6 +171,12 @@ impl BorneError {
                 Some(Field::Identifier)
             }
             PasswordMissing | WrongPassword { .. } => Some(Field::Password),
+            BirthDateMissing | BirthDateFormat | BirthDateInvalid | BirthDateNirMismatch => Some(Field::BirthDate),
+            MemberNumberMissing => Some(Field::MemberNumber),
+            PasswordPolicy { .. } => Some(Field::NewPassword),
+            PasswordsDiffer => Some(Field::NewPasswordConfirmation),
+            CurrentPasswordWrong => Some(Field::CurrentPassword),
+            CodeInvalid { .. } => Some(Field::Code),
             _ => None,
         }
     }
@@ -141,6 +219,34 @@ impl BorneError {
                 "Le service {} est momentanément indisponible. Veuillez réessayer dans quelques instants. {contact}",
                 support.insurer
             ),
+            BirthDateMissing => "Veuillez saisir votre date de naissance au format jj/mm/aaaa.".into(),
+            BirthDateFormat => "Saisissez votre date de naissance au format jj/mm/aaaa, par exemple 05/03/1978.".into(),
+            BirthDateInvalid => "Cette date de naissance n'existe pas ou n'est pas passée. Vérifiez le jour, le mois et l'année (jj/mm/aaaa).".into(),
+            BirthDateNirMismatch => "Cette date de naissance ne correspond pas à l'année et au mois de naissance inscrits dans votre numéro de Sécurité Sociale. Vérifiez les deux saisies.".into(),
+            MemberNumberMissing => "Veuillez saisir votre numéro interne (votre numéro d'adhérent), indiqué sur votre carte de tiers payant.".into(),
+            PasswordPolicy { broken } => {
+                let rules: Vec<&str> = broken.iter().map(|r| r.label()).collect();
+                format!("Ce mot de passe ne respecte pas les règles : {}. Choisissez-en un autre.", rules.join(" ; ").to_lowercase())
+            }
+            PasswordsDiffer => "Les deux mots de passe saisis ne sont pas identiques. Saisissez le même mot de passe dans les deux champs.".into(),
+            CurrentPasswordWrong => "Votre mot de passe actuel est incorrect. Vérifiez-le et réessayez.".into(),
+            NotBlocked => "Votre compte n'est pas bloqué. Si vous avez oublié votre mot de passe, suivez la procédure « Mot de passe oublié ? ».".into(),
+            IdentityNotVerified => format!(
+                "Nous n'avons pas pu vérifier votre identité avec ces informations. Vérifiez votre numéro de Sécurité Sociale avec la clé et votre date de naissance. {contact}"
+            ),
+            CodeInvalid { attempts_left } => match attempts_left {
+                0 => "Ce code est incorrect. Demandez un nouveau code.".into(),
+                1 => "Ce code est incorrect. Vérifiez-le dans le message reçu : il vous reste 1 essai.".into(),
+                n => format!("Ce code est incorrect. Vérifiez-le dans le message reçu : il vous reste {n} essais."),
+            },
+            CodeExpired => "Ce code ou ce lien n'est plus valable (il a expiré, a déjà servi ou a été saisi trop de fois). Recommencez la démarche pour en recevoir un nouveau.".into(),
+            NoContactChannel => format!(
+                "Nous ne connaissons ni numéro de portable ni adresse e-mail pour vous envoyer un mot de passe temporaire. Un conseiller mutualiste peut débloquer votre compte : {}, ou par téléphone au {}.",
+                support.chat, support.phone
+            ),
+            ChannelUnavailable => "Ce moyen de réception n'est pas disponible pour votre compte. Choisissez-en un autre.".into(),
+            PasswordChangeRequired => "Pour continuer, choisissez d'abord votre nouveau mot de passe.".into(),
+            DeviceUnauthorized => format!("Cette borne n'est pas reconnue par le service. Veuillez prévenir le personnel de l'agence. {contact}"),
             BadRequest => format!("La demande n'a pas pu être traitée. Veuillez vérifier votre saisie et réessayer. {contact}"),
             Unexpected => format!(
                 "Une erreur inattendue s'est produite. Veuillez réessayer. {contact}"

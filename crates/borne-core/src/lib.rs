@@ -6,6 +6,8 @@
 //! nor HTTP, so the app, the client and the reference server all share it.
 
 pub mod api;
+pub mod birthdate;
+pub mod contact;
 pub mod email;
 pub mod error;
 pub mod identifier;
@@ -14,6 +16,7 @@ pub mod password;
 pub mod secret;
 pub mod support;
 
+pub use birthdate::BirthDate;
 pub use error::{BorneError, ErrorCode};
 pub use identifier::Identifier;
 pub use nir::Nir;

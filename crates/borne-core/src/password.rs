@@ -2,7 +2,10 @@
 //! 8 caractères (majuscules, minuscules et chiffres)"). The UI asks for these
 //! rules through the app; the server enforces the same ones.
 
+use crate::birthdate::BirthDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 pub const MIN_LENGTH: usize = 8;
 /// Upper bound so that hashing cost cannot be abused.
@@ -16,10 +19,17 @@ pub enum Rule {
     Uppercase,
     Lowercase,
     Digit,
+    /// Not one of the 10,000 most common passwords, nor one of them followed
+    /// by a few digits or symbols ("Password123").
+    NotCommon,
+    /// Contains neither the member's first or last name, nor their NIR, nor
+    /// their date of birth.
+    NoPersonalInfo,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 5] = [Rule::MinLength, Rule::Uppercase, Rule::Lowercase, Rule::Digit, Rule::MaxLength];
+    /// The MPN guide's rules, checked on the password alone.
+    pub const ALL: [Rule; 6] = [Rule::MinLength, Rule::Uppercase, Rule::Lowercase, Rule::Digit, Rule::NotCommon, Rule::MaxLength];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -28,6 +38,8 @@ impl Rule {
             Rule::Uppercase => "Au moins une lettre majuscule",
             Rule::Lowercase => "Au moins une lettre minuscule",
             Rule::Digit => "Au moins un chiffre",
+            Rule::NotCommon => "Pas un mot de passe trop courant",
+            Rule::NoPersonalInfo => "Ni votre nom, ni votre prénom, ni votre numéro de Sécurité Sociale, ni votre date de naissance",
         }
     }
 
@@ -38,8 +50,117 @@ impl Rule {
             Rule::Uppercase => password.chars().any(char::is_uppercase),
             Rule::Lowercase => password.chars().any(char::is_lowercase),
             Rule::Digit => password.chars().any(|c| c.is_ascii_digit()),
+            Rule::NotCommon => !is_common(password),
+            Rule::NoPersonalInfo => true,
         }
     }
+}
+
+const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+fn common_set() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| COMMON_PASSWORDS.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect())
+}
+
+/// A common password, compared without case, also when followed by up to 4
+/// digits or symbols.
+pub fn is_common(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let set = common_set();
+    if set.contains(lower.as_str()) {
+        return true;
+    }
+    let base = lower.trim_end_matches(|c: char| !c.is_alphabetic());
+    let suffix = lower.len() - base.len();
+    (1..=4).contains(&suffix) && base.chars().count() >= 4 && set.contains(base)
+}
+
+/// What the member's password must not contain.
+#[derive(Clone, Default)]
+pub struct PersonalInfo {
+    pub first_name: String,
+    pub last_name: String,
+    /// Canonical NIR (15 characters).
+    pub nir: Option<String>,
+    pub birthdate: Option<BirthDate>,
+}
+
+impl std::fmt::Debug for PersonalInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PersonalInfo(••••)")
+    }
+}
+
+/// Lower-case letters and digits only, accents removed: "Élodie-Marie" → "elodiemarie".
+fn fold(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' | 'õ' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ç' => 'c',
+            'ÿ' => 'y',
+            'œ' => 'o',
+            'æ' => 'a',
+            other => other,
+        })
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
+}
+
+impl PersonalInfo {
+    /// Whether the password contains a name (each part of 3 letters or more),
+    /// 8 or more consecutive characters of the NIR, or the birth date in a
+    /// usual form (jjmmaaaa, aaaammjj, jjmmaa).
+    pub fn found_in(&self, password: &str) -> bool {
+        let p = fold(password);
+        let names = [&self.first_name, &self.last_name];
+        let name_parts = names
+            .iter()
+            .flat_map(|n| n.split(|c: char| !c.is_alphabetic()))
+            .map(fold)
+            .filter(|part| part.chars().count() >= 3);
+        for part in name_parts {
+            if p.contains(&part) {
+                return true;
+            }
+        }
+        if let Some(nir) = &self.nir {
+            let nir = fold(nir);
+            if nir.len() >= 8 && (0..=nir.len() - 8).any(|i| p.contains(&nir[i..i + 8])) {
+                return true;
+            }
+        }
+        if let Some(d) = &self.birthdate {
+            let forms = [
+                format!("{:02}{:02}{:04}", d.day, d.month, d.year),
+                format!("{:04}{:02}{:02}", d.year, d.month, d.day),
+                format!("{:02}{:02}{:02}", d.day, d.month, d.year % 100),
+            ];
+            if forms.iter().any(|f| p.contains(f.as_str())) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// The checklist including the member's own information (what the server
+/// enforces, and what the app shows once it knows who the member is).
+pub fn check_with(password: &str, info: &PersonalInfo) -> Vec<RuleCheck> {
+    let mut list = check(password);
+    let rule = Rule::NoPersonalInfo;
+    list.insert(list.len() - 1, RuleCheck { rule, label: rule.label().into(), met: !info.found_in(password) });
+    list
+}
+
+/// The rules the password breaks, member information included.
+pub fn broken_rules_with(password: &str, info: &PersonalInfo) -> Vec<Rule> {
+    check_with(password, info).into_iter().filter(|c| !c.met).map(|c| c.rule).collect()
 }
 
 /// One line of the live checklist.
@@ -75,6 +196,32 @@ mod tests {
         assert_eq!(broken_rules("SansChiffre"), vec![Rule::Digit]);
         assert_eq!(broken_rules("TOUTMAJ123"), vec![Rule::Lowercase]);
         assert!(!broken_rules(&"Aa1".repeat(50)).is_empty());
+    }
+
+    #[test]
+    fn common_passwords_are_refused() {
+        assert_eq!(broken_rules("Password1"), vec![Rule::NotCommon]);
+        assert_eq!(broken_rules("Azerty123"), vec![Rule::NotCommon]);
+        assert_eq!(broken_rules("Dragon123!"), vec![Rule::NotCommon]);
+        assert!(broken_rules("Mutuelle2024").is_empty());
+        assert!(common_set().len() >= 9_900, "{}", common_set().len());
+    }
+
+    #[test]
+    fn personal_information_is_refused() {
+        let info = PersonalInfo {
+            first_name: "Jeanne-Élodie".into(),
+            last_name: "Martin".into(),
+            nir: Some("278036912304534".into()),
+            birthdate: Some(BirthDate { year: 1978, month: 3, day: 15 }),
+        };
+        assert_eq!(broken_rules_with("Martin2024xx", &info), vec![Rule::NoPersonalInfo]);
+        assert_eq!(broken_rules_with("ElodieBleue7", &info), vec![Rule::NoPersonalInfo]);
+        assert_eq!(broken_rules_with("Abc69123045", &info), vec![Rule::NoPersonalInfo]);
+        assert_eq!(broken_rules_with("Bleu15031978", &info), vec![Rule::NoPersonalInfo]);
+        assert_eq!(broken_rules_with("Bleu19780315", &info), vec![Rule::NoPersonalInfo]);
+        assert!(broken_rules_with("Mutuelle2024", &info).is_empty());
+        assert_eq!(check_with("x", &info).len(), Rule::ALL.len() + 1);
     }
 
     #[test]
