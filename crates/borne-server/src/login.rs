@@ -67,7 +67,7 @@ pub(crate) async fn log_in(state: &AppState, identifier: &Identifier, password: 
         match state.db.settle_success(member_id, &claim_id, &session).await? {
             Settled::LoggedIn(member) => {
                 tracing::info!(member_id, outcome = "success", "log-in");
-                Ok(LoginResponse { token: session.token, expires_in_secs: state.config.session_ttl.as_secs(), member })
+                Ok(LoginResponse { token: session.token, expires_in_secs: state.config.session_ttl.as_secs(), member, must_change_password: false })
             }
             Settled::Failed { .. } | Settled::Blocked => Err(blocked()),
         }

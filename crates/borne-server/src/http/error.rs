@@ -44,8 +44,14 @@ pub(crate) fn status_of(e: &BorneError) -> StatusCode {
     use BorneError::*;
     match e {
         IdentifierMissing | NirLength { .. } | NirCharacters | NirFirstDigit | NirKey | EmailInvalid | PasswordMissing
-        | BadRequest => StatusCode::BAD_REQUEST,
-        WrongPassword { .. } | SessionExpired => StatusCode::UNAUTHORIZED,
+        | BadRequest | BirthDateMissing | BirthDateFormat | BirthDateInvalid | BirthDateNirMismatch
+        | MemberNumberMissing | PasswordsDiffer => StatusCode::BAD_REQUEST,
+        PasswordPolicy { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        WrongPassword { .. } | SessionExpired | CurrentPasswordWrong | DeviceUnauthorized => StatusCode::UNAUTHORIZED,
+        CodeInvalid { .. } => StatusCode::UNAUTHORIZED,
+        CodeExpired => StatusCode::GONE,
+        IdentityNotVerified | PasswordChangeRequired => StatusCode::FORBIDDEN,
+        NotBlocked | ChannelUnavailable | NoContactChannel => StatusCode::CONFLICT,
         UnknownProfile => StatusCode::NOT_FOUND,
         AccountBlocked => StatusCode::LOCKED,
         TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
