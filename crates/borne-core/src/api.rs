@@ -128,6 +128,22 @@ pub struct Accepted {
     pub message: String,
 }
 
+impl Accepted {
+    /// The answer to every forgotten-password request (MPN guide, step 6).
+    pub fn forgot_password() -> Accepted {
+        Accepted {
+            message: "Si les informations saisies correspondent à un compte, un e-mail « Réinitialisation de mot de passe » vient de vous être envoyé. Il contient un lien et un code valables 30 minutes. Si vous n'avez rien reçu, pensez à vérifier dans vos spams ou courriers indésirables.".into(),
+        }
+    }
+
+    /// The answer to every registration request ("Pas encore inscrit ?").
+    pub fn registration() -> Accepted {
+        Accepted {
+            message: "Si les informations saisies correspondent à un adhérent, un e-mail contenant un code d'activation valable 30 minutes vient de vous être envoyé. Si vous n'avez rien reçu, pensez à vérifier dans vos spams ou courriers indésirables.".into(),
+        }
+    }
+}
+
 /// What a one-time code (sent by e-mail, typed at a kiosk) was issued for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,8 +1,11 @@
 //! What an operator may tune.
 
 use borne_core::support::Support;
+use borne_core::Secret;
 use std::time::Duration;
 
+/// Where the e-mail's link leads: the app's reset step (deep link).
+pub const DEFAULT_RESET_LINK_BASE: &str = "borne://reset?token=";
 /// Default lifetime of a session token.
 pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(30 * 60);
 
@@ -12,10 +15,28 @@ pub struct ServerConfig {
     pub session_ttl: Duration,
     /// Contact details quoted in error messages.
     pub support: Support,
+    /// Key of the hashes of one-time codes and temporary passwords (codes
+    /// have few values: a database leak alone must not reveal them). Random
+    /// per process by default; set it in production so that codes survive a
+    /// restart and are checked alike by every instance.
+    pub pepper: Secret,
+    /// The start of the link sent by e-mail; the token is appended. The app
+    /// registers the `borne://` scheme (deep link to the reset step).
+    pub reset_link_base: String,
+}
+
+/// 256 random bits, for a per-process pepper.
+pub fn random_pepper() -> Secret {
+    crate::proofs::random_token()
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { session_ttl: DEFAULT_SESSION_TTL, support: Support::default() }
+        ServerConfig {
+            session_ttl: DEFAULT_SESSION_TTL,
+            support: Support::default(),
+            pepper: random_pepper(),
+            reset_link_base: DEFAULT_RESET_LINK_BASE.into(),
+        }
     }
 }

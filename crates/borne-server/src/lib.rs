@@ -14,6 +14,10 @@
 //! The library is used in-process by the app's demo mode and by tests
 //! ([`spawn`]); the `borne-server` binary wraps it with a command line.
 
+#[allow(dead_code)]
+mod account;
+#[allow(dead_code)]
+mod audit;
 pub mod config;
 mod db;
 pub mod demo;
@@ -24,9 +28,13 @@ mod login;
 mod members;
 mod metrics;
 mod passwords;
+#[allow(dead_code)]
+mod proofs;
 mod server;
 mod sessions;
 mod state;
+#[allow(dead_code)]
+mod temporary_passwords;
 
 pub use config::ServerConfig;
 pub use db::Db;

@@ -1,0 +1,216 @@
+//! One-time proofs sent by e-mail: a link token (256 bits) for a member at
+//! home and a 6-digit code for a member at a kiosk, for one purpose (reset,
+//! unlock, registration). Stored only as hashes; valid 30 minutes; single use;
+//! at most [`CODE_TRIES`] code submissions, and a new proof (a resend) carries
+//! the tries of the one it replaces over, so resending never resets them.
+
+use crate::db::{now, random_id, Db};
+use anyhow::Context;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use borne_core::api::Purpose;
+use borne_core::Secret;
+use rand::{Rng, RngCore};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+pub(crate) const CODE_TRIES: i64 = 5;
+pub(crate) const PROOF_TTL_SECS: i64 = 30 * 60;
+
+pub(crate) fn purpose_name(p: Purpose) -> &'static str {
+    match p {
+        Purpose::Reset => "reset",
+        Purpose::Unlock => "unlock",
+        Purpose::Registration => "registration",
+    }
+}
+
+/// 256 random bits, base64url.
+pub(crate) fn random_token() -> Secret {
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+    Secret::new(URL_SAFE_NO_PAD.encode(bytes.as_ref()))
+}
+
+/// Six random digits.
+pub(crate) fn random_code() -> Secret {
+    Secret::new(format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32)))
+}
+
+pub(crate) fn sha256_hex(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_be_bytes());
+        h.update(p);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A code has only a million values: its hash is keyed with the server's
+/// pepper (not in the database) and the proof's id.
+pub(crate) fn code_hash(pepper: &Secret, proof_id: &str, code: &str) -> String {
+    sha256_hex(&[pepper.expose().as_bytes(), proof_id.as_bytes(), code.trim().as_bytes()])
+}
+
+pub(crate) fn token_hash(token: &Secret) -> String {
+    sha256_hex(&[b"proof-token", token.expose().as_bytes()])
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub(crate) struct IssuedProof {
+    pub(crate) token: Secret,
+    pub(crate) code: Secret,
+}
+
+pub(crate) enum CodeOutcome {
+    /// The code was right: the token to set the password with.
+    Token(Secret),
+    Invalid { attempts_left: u32 },
+    /// No live proof: expired, used, replaced, or out of tries.
+    Expired,
+}
+
+pub(crate) struct LiveProof {
+    pub(crate) id: String,
+    pub(crate) member_id: i64,
+    pub(crate) purpose: String,
+}
+
+impl Db {
+    /// Issues a new proof, replacing any live one of the same purpose (whose
+    /// code tries carry over).
+    pub(crate) async fn issue_proof(&self, member_id: i64, purpose: Purpose, pepper: &Secret) -> anyhow::Result<IssuedProof> {
+        let now = now();
+        let id = random_id();
+        let token = random_token();
+        let code = random_code();
+        let mut tx = self.pool.begin().await.context("proof: begin")?;
+        sqlx::query("UPDATE members SET failed_attempts = failed_attempts WHERE id = $1")
+            .bind(member_id)
+            .execute(&mut *tx)
+            .await
+            .context("proof: lock the member")?;
+        let carried: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(code_attempts), 0) FROM one_time_proofs
+             WHERE member_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(member_id)
+        .bind(purpose_name(purpose))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .context("proof: tries so far")?;
+        sqlx::query("UPDATE one_time_proofs SET used_at = $1 WHERE member_id = $2 AND purpose = $3 AND used_at IS NULL")
+            .bind(now)
+            .bind(member_id)
+            .bind(purpose_name(purpose))
+            .execute(&mut *tx)
+            .await
+            .context("proof: replace the live one")?;
+        sqlx::query(
+            "INSERT INTO one_time_proofs (id, member_id, purpose, token_hash, code_hash, code_attempts, code_redeemed, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
+        )
+        .bind(&id)
+        .bind(member_id)
+        .bind(purpose_name(purpose))
+        .bind(token_hash(&token))
+        .bind(code_hash(pepper, &id, code.expose()))
+        .bind(carried)
+        .bind(now)
+        .bind(now + PROOF_TTL_SECS)
+        .execute(&mut *tx)
+        .await
+        .context("proof: insert")?;
+        tx.commit().await.context("proof: commit")?;
+        Ok(IssuedProof { token, code })
+    }
+
+    /// How many proofs of this purpose the member was sent since `since`.
+    pub(crate) async fn proofs_sent_since(&self, member_id: i64, purpose: Purpose, since: i64) -> anyhow::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM one_time_proofs WHERE member_id = $1 AND purpose = $2 AND created_at > $3")
+            .bind(member_id)
+            .bind(purpose_name(purpose))
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await
+            .context("proof: count recent")
+    }
+
+    /// Checks a typed code. Each call counts as a try, atomically; a right
+    /// code is exchanged once for a fresh token.
+    pub(crate) async fn redeem_code(&self, member_id: i64, purpose: Purpose, code: &Secret, pepper: &Secret) -> anyhow::Result<CodeOutcome> {
+        let now = now();
+        let row: Option<(String, String, i64)> = sqlx::query_as(
+            "UPDATE one_time_proofs SET code_attempts = code_attempts + 1
+             WHERE member_id = $1 AND purpose = $2 AND used_at IS NULL AND code_redeemed = 0
+               AND expires_at > $3 AND code_attempts < $4
+             RETURNING id, code_hash, code_attempts",
+        )
+        .bind(member_id)
+        .bind(purpose_name(purpose))
+        .bind(now)
+        .bind(CODE_TRIES)
+        .fetch_optional(&self.pool)
+        .await
+        .context("code: count the try")?;
+        let Some((id, stored, attempts)) = row else { return Ok(CodeOutcome::Expired) };
+        if !constant_time_eq(&stored, &code_hash(pepper, &id, code.expose())) {
+            let left = u32::try_from((CODE_TRIES - attempts).max(0)).unwrap_or(0);
+            return Ok(CodeOutcome::Invalid { attempts_left: left });
+        }
+        let token = random_token();
+        let won = sqlx::query(
+            "UPDATE one_time_proofs SET code_redeemed = 1, token_hash = $1
+             WHERE id = $2 AND code_redeemed = 0 AND used_at IS NULL",
+        )
+        .bind(token_hash(&token))
+        .bind(&id)
+        .execute(&self.pool)
+        .await
+        .context("code: exchange")?
+        .rows_affected();
+        Ok(if won == 1 { CodeOutcome::Token(token) } else { CodeOutcome::Expired })
+    }
+
+    pub(crate) async fn live_proof(&self, token: &Secret) -> anyhow::Result<Option<LiveProof>> {
+        let row: Option<(String, i64, String)> = sqlx::query_as(
+            "SELECT id, member_id, purpose FROM one_time_proofs
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash(token))
+        .bind(now())
+        .fetch_optional(&self.pool)
+        .await
+        .context("proof: look-up by token")?;
+        Ok(row.map(|(id, member_id, purpose)| LiveProof { id, member_id, purpose }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_digits_and_tokens_256_bits() {
+        for _ in 0..200 {
+            let c = random_code();
+            assert_eq!(c.expose().len(), 6);
+            assert!(c.expose().bytes().all(|b| b.is_ascii_digit()));
+        }
+        assert_eq!(URL_SAFE_NO_PAD.decode(random_token().expose()).unwrap().len(), 32);
+    }
+
+    #[test]
+    fn code_hash_depends_on_pepper_and_proof() {
+        let p1 = Secret::new("pepper-1");
+        let p2 = Secret::new("pepper-2");
+        assert_ne!(code_hash(&p1, "a", "123456"), code_hash(&p2, "a", "123456"));
+        assert_ne!(code_hash(&p1, "a", "123456"), code_hash(&p1, "b", "123456"));
+        assert_eq!(code_hash(&p1, "a", " 123456 "), code_hash(&p1, "a", "123456"));
+        assert!(constant_time_eq("abc", "abc") && !constant_time_eq("abc", "abd") && !constant_time_eq("ab", "abc"));
+    }
+}
