@@ -43,3 +43,12 @@ pub use members::{InvalidMember, NewMember};
 pub use metrics::Metrics;
 pub use server::{spawn, RunningServer};
 pub use state::AppState;
+
+// Kiosk devices and throttling. The device handlers are in http/devices.rs;
+// until http/mod.rs declares that module (`pub(crate) mod devices;`, then
+// `pub use http::devices::routes as device_routes;` here), it is mounted here.
+pub mod devices;
+pub mod throttle;
+#[path = "http/devices.rs"]
+mod device_http;
+pub use device_http::routes as device_routes;

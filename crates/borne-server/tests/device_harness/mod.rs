@@ -1,0 +1,192 @@
+//! A device server for the tests: the device routes and the three
+//! middleware functions, layered as the server does, over a real SQLite
+//! file in a temporary directory, served over loopback HTTP with the
+//! client's address (`into_make_service_with_connect_info`).
+#![allow(dead_code)]
+
+use axum::middleware::from_fn_with_state;
+use borne_core::support::Support;
+use borne_core::Secret;
+use borne_server::devices::{self, DeviceAuth, DeviceConfig};
+use borne_server::throttle::{self, Throttle, ThrottleConfig};
+use borne_server::Db;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+pub const ENROLMENT_SECRET: &str = "inscription-des-bornes-2024";
+pub const ADMIN_TOKEN: &str = "jeton-administrateur-de-test";
+
+/// The devices migration (migrations/{sqlite,postgres}/…_devices.sql),
+/// applied by hand: this test needs only this table.
+const DEVICES_SCHEMA: &str = "CREATE TABLE devices (
+    id          TEXT    PRIMARY KEY,
+    name        TEXT    NOT NULL,
+    enrolled_at INTEGER NOT NULL,
+    version     TEXT,
+    healthy     INTEGER CHECK (healthy IN (0, 1)),
+    detail      TEXT,
+    last_seen   INTEGER
+)";
+
+pub struct Harness {
+    pub base: String,
+    pub http: reqwest::Client,
+    /// Direct access to the database file, to look at what is stored.
+    pub sqlite: sqlx::SqlitePool,
+    pub url: String,
+    pub dir: Arc<tempfile::TempDir>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub retry_after: Option<String>,
+}
+
+impl Answer {
+    pub async fn read(resp: reqwest::Response) -> Answer {
+        let status = resp.status();
+        let retry_after = resp.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+        let text = resp.text().await.unwrap();
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Answer { status, body, retry_after }
+    }
+
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or_else(|| panic!("no error code in {:?} {}", self.status, self.body))
+    }
+
+    /// A 429 with `Retry-After` in whole seconds, the same as in the body.
+    pub fn assert_throttled(&self) {
+        assert_eq!(self.status, StatusCode::TOO_MANY_REQUESTS, "{}", self.body);
+        assert_eq!(self.code(), "too_many_requests");
+        let secs: u64 = self.retry_after.as_deref().expect("Retry-After").parse().expect("Retry-After in seconds");
+        assert!(secs >= 1);
+        assert_eq!(self.body["retry_after_secs"], json!(secs));
+    }
+}
+
+pub fn device_config() -> DeviceConfig {
+    DeviceConfig {
+        enrolment_secret: Some(Secret::new(ENROLMENT_SECRET)),
+        admin_token: Some(Secret::new(ADMIN_TOKEN)),
+        key_secret: Secret::new("clé-de-dérivation-des-bornes"),
+    }
+}
+
+/// Throttling as configured by default, except that loopback counts.
+pub fn loopback_counts(config: ThrottleConfig) -> ThrottleConfig {
+    ThrottleConfig { exempt_loopback: false, ..config }
+}
+
+impl Harness {
+    pub async fn start(devices: DeviceConfig, throttle: ThrottleConfig) -> Harness {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let url = format!("sqlite://{}", dir.path().join("devices.db").display());
+        let db = Db::connect(&url).await.unwrap();
+        let sqlite = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query(DEVICES_SCHEMA).execute(&sqlite).await.unwrap();
+        Harness::serve(db, sqlite, url, dir, devices, throttle).await
+    }
+
+    /// A second server over the same database file (a restart, another instance).
+    pub async fn another_instance(&self, devices: DeviceConfig) -> Harness {
+        let db = Db::connect(&self.url).await.unwrap();
+        Harness::serve(db, self.sqlite.clone(), self.url.clone(), self.dir.clone(), devices, ThrottleConfig::default()).await
+    }
+
+    async fn serve(
+        db: Db,
+        sqlite: sqlx::SqlitePool,
+        url: String,
+        dir: Arc<tempfile::TempDir>,
+        devices: DeviceConfig,
+        throttle: ThrottleConfig,
+    ) -> Harness {
+        let auth = DeviceAuth::new(db, devices, Support::default());
+        let limiter = Throttle::new(throttle, Support::default());
+        let app = borne_server::device_routes::<DeviceAuth>()
+            .with_state(auth.clone())
+            .layer(from_fn_with_state(limiter.clone(), throttle::by_device))
+            .layer(from_fn_with_state(auth, devices::verify_signature))
+            .layer(from_fn_with_state(limiter, throttle::by_address));
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+        Harness { base: format!("http://{addr}"), http: reqwest::Client::new(), sqlite, url, dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client whose connections come from another loopback address.
+    pub fn client_from(ip: [u8; 4]) -> reqwest::Client {
+        reqwest::Client::builder().local_address(IpAddr::from(ip)).build().unwrap()
+    }
+
+    pub async fn enrol_with(&self, client: &reqwest::Client, secret: &str, name: &str) -> Answer {
+        let body = json!({ "enrolment_secret": secret, "name": name });
+        Answer::read(client.post(self.url("/v1/devices")).json(&body).send().await.unwrap()).await
+    }
+
+    /// Enrols a kiosk: (device id, device key).
+    pub async fn enrol(&self, name: &str) -> (String, Secret) {
+        let a = self.enrol_with(&self.http, ENROLMENT_SECRET, name).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        (a.body["device_id"].as_str().unwrap().to_owned(), Secret::new(a.body["device_key"].as_str().unwrap()))
+    }
+
+    /// A POST signed as the server expects, with `timestamp` and `body`.
+    pub async fn signed_post(&self, path: &str, device_id: &str, key: &Secret, timestamp: i64, body: &[u8]) -> Answer {
+        let signature = devices::sign(key, "POST", path, timestamp, body).unwrap();
+        self.post_with_signature(path, device_id, timestamp, &signature, body).await
+    }
+
+    pub async fn post_with_signature(&self, path: &str, device_id: &str, timestamp: i64, signature: &str, body: &[u8]) -> Answer {
+        let resp = self
+            .http
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .header("X-Borne-Device", device_id)
+            .header("X-Borne-Timestamp", timestamp.to_string())
+            .header("X-Borne-Signature", signature)
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap();
+        Answer::read(resp).await
+    }
+
+    pub async fn heartbeat(&self, device_id: &str, key: &Secret, version: &str, detail: &str) -> Answer {
+        let body = heartbeat_body(version, true, detail);
+        self.signed_post("/v1/devices/heartbeat", device_id, key, now(), &body).await
+    }
+
+    pub async fn admin_list(&self, token: Option<&str>) -> Answer {
+        let mut req = self.http.get(self.url("/v1/admin/devices"));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        Answer::read(req.send().await.unwrap()).await
+    }
+
+    /// The admin list's line of `device_id`.
+    pub async fn status_of(&self, device_id: &str) -> Value {
+        let list = self.admin_list(Some(ADMIN_TOKEN)).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        list.body.as_array().unwrap().iter().find(|d| d["device_id"] == json!(device_id)).cloned().expect("device listed")
+    }
+}
+
+pub fn heartbeat_body(version: &str, healthy: bool, detail: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({ "version": version, "healthy": healthy, "detail": detail })).unwrap()
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
