@@ -20,6 +20,7 @@ mod account;
 mod audit;
 pub mod config;
 mod db;
+pub mod delivery;
 pub mod demo;
 mod error;
 mod http;
