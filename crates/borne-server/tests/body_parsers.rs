@@ -76,17 +76,62 @@ fn plausible_string() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Objects with the operation's documented field names (a random subset,
-/// sometimes with an unknown one), each holding a plausible string or any
-/// JSON value.
+/// What a member or a kiosk would put in a field of that name, so that the
+/// procedures behind the parsers are reached (and their refusals checked).
+fn typical_for(field: &str) -> BoxedStrategy<String> {
+    let members = [demo_member("Martin"), demo_member("Durand")];
+    let pick = |f: fn(&borne_server::NewMember) -> String| members.iter().map(f).collect::<Vec<_>>();
+    let nirs = [pick(|m| m.nir.clone()), pick(|m| m.nir.replace(' ', ""))].concat();
+    let values: Vec<String> = match field {
+        "identifier" => [nirs, pick(|m| m.email.clone())].concat(),
+        "nir" => nirs,
+        "email" => pick(|m| m.email.clone()),
+        "birthdate" => [pick(|m| m.birthdate.clone()), vec!["29/02/2023".into(), "15/3/1978".into()]].concat(),
+        "member_number" => [pick(|m| m.member_number.clone()), vec!["mpn 000123".into()]].concat(),
+        "code" => vec!["123456".into(), "000000".into(), "12345".into(), " 654321 ".into()],
+        "purpose" => vec!["reset".into(), "unlock".into(), "registration".into()],
+        "channel" => vec!["sms".into(), "email".into()],
+        "password" | "current_password" => [pick(|m| m.password.expose().to_owned()), vec!["PasLeBon2024".into()]].concat(),
+        "new_password" | "new_password_confirmation" => {
+            vec!["Nouveau2025x".into(), "court".into(), "Martin1978ab".into(), "motdepasse".into()]
+        }
+        _ => return plausible_string().boxed(),
+    };
+    prop::sample::select(values).boxed()
+}
+
+/// Objects with the operation's documented field names: each present most
+/// of the time (so that most bodies parse and reach the procedure), holding
+/// a plausible string or any JSON value; sometimes an unknown field; a
+/// `…_confirmation` field often equal to the field it confirms.
 fn shaped_object(fields: Vec<String>) -> impl Strategy<Value = Value> {
-    let mut names = fields;
-    names.push("x_unknown_field".into());
-    let value = prop_oneof![3 => plausible_string().prop_map(Value::String), 1 => json_value()];
-    prop::collection::vec((prop::sample::select(names), value), 0..6).prop_map(|pairs| {
+    let value = |field: &str| {
+        prop_oneof![
+            3 => typical_for(field).prop_map(Value::String),
+            2 => plausible_string().prop_map(Value::String),
+            1 => json_value(),
+        ]
+        .boxed()
+    };
+    let slots: Vec<_> = fields.iter().map(|f| (prop::bool::weighted(0.85), value(f))).collect();
+    (slots, prop::option::weighted(0.1, value("x_unknown_field")), any::<bool>()).prop_map(move |(slots, unknown, confirm)| {
         let mut o = Map::new();
-        for (k, v) in pairs {
-            o.insert(k, v);
+        for (name, (present, v)) in fields.iter().zip(slots) {
+            if present {
+                o.insert(name.clone(), v);
+            }
+        }
+        if let Some(v) = unknown {
+            o.insert("x_unknown_field".into(), v);
+        }
+        if confirm {
+            for name in &fields {
+                if let (Some(confirmed), true) = (name.strip_suffix("_confirmation"), o.contains_key(name)) {
+                    if let Some(v) = o.get(confirmed).cloned() {
+                        o.insert(name.clone(), v);
+                    }
+                }
+            }
         }
         Value::Object(o)
     })
