@@ -3,7 +3,8 @@
 # already there: the system libraries for Tauri (WebKitGTK), Xvfb and
 # WebKitWebDriver for the end-to-end tests, and tauri-driver 2.x.
 #   scripts/setup.sh          packages to build and run the app
-#   scripts/setup.sh --test   plus what the tests need
+#   scripts/setup.sh --test   plus what the tests need (WebKitWebDriver, dbus,
+#                             PostgreSQL's server for scripts/postgres.sh)
 set -euo pipefail
 
 want_test=0
@@ -13,7 +14,7 @@ packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev ca-certifi
 # A window needs a display: Xvfb stands in when there is none.
 packages+=(xvfb)
 if [ "$want_test" = 1 ]; then
-  packages+=(webkit2gtk-driver dbus)
+  packages+=(webkit2gtk-driver dbus postgresql)
 fi
 
 missing=()

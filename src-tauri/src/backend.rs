@@ -42,7 +42,11 @@ async fn embedded() -> Result<Backend, String> {
     db.migrate().await.map_err(|e| fail("migrations", &e))?;
     borne_server::demo::seed(&db).await.map_err(|e| fail("adhérents de démonstration", &e))?;
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let server = borne_server::spawn(db, listen, borne_server::ServerConfig::default())
+    // Demo only: the e-mails and SMS the procedures send are kept in the
+    // server's outbox (loopback only) instead of being delivered.
+    let mut config = borne_server::ServerConfig::default();
+    config.delivery.outbox = true;
+    let server = borne_server::spawn(db, listen, config)
         .await
         .map_err(|e| fail("écoute", &e))?;
     let client = Client::new(&format!("http://{}", server.addr)).map_err(|e| e.to_string())?;

@@ -5,6 +5,9 @@ use anyhow::Context;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Event {
+    LoginSucceeded,
+    LoginFailed,
+    AccountBlocked,
     ResetRequested,
     ResetIgnored,
     CodeRejected,
@@ -20,6 +23,9 @@ pub(crate) enum Event {
 impl Event {
     pub(crate) fn name(self) -> &'static str {
         match self {
+            Event::LoginSucceeded => "login_succeeded",
+            Event::LoginFailed => "login_failed",
+            Event::AccountBlocked => "account_blocked",
             Event::ResetRequested => "reset_requested",
             Event::ResetIgnored => "reset_ignored",
             Event::CodeRejected => "code_rejected",
@@ -34,7 +40,28 @@ impl Event {
     }
 }
 
+/// One line of the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Unix seconds.
+    pub at: i64,
+    pub kind: String,
+    pub member_id: Option<i64>,
+    pub detail: Option<String>,
+}
+
 impl Db {
+    /// The newest `limit` events, oldest first: what an operator reads.
+    pub async fn audit_trail(&self, limit: i64) -> anyhow::Result<Vec<AuditEntry>> {
+        let rows: Vec<(i64, String, Option<i64>, Option<String>)> =
+            sqlx::query_as("SELECT at, kind, member_id, detail FROM audit_events ORDER BY id DESC LIMIT $1")
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+                .context("audit trail")?;
+        Ok(rows.into_iter().rev().map(|(at, kind, member_id, detail)| AuditEntry { at, kind, member_id, detail }).collect())
+    }
+
     /// Records an event; a failure to record is logged, never fatal.
     pub(crate) async fn audit(&self, event: Event, member_id: Option<i64>, detail: Option<&str>) {
         let result = sqlx::query("INSERT INTO audit_events (at, kind, member_id, detail) VALUES ($1, $2, $3, $4)")

@@ -23,6 +23,12 @@ pub struct ServerConfig {
     /// The start of the link sent by e-mail; the token is appended. The app
     /// registers the `borne://` scheme (deep link to the reset step).
     pub reset_link_base: String,
+    /// E-mail (SMTP), SMS (HTTP gateway) and, in demo mode only, the outbox.
+    pub delivery: crate::delivery::DeliveryConfig,
+    /// Kiosk enrolment secret, admin token, device-key secret.
+    pub devices: crate::devices::DeviceConfig,
+    /// Request budgets per client address and per kiosk.
+    pub throttle: crate::throttle::ThrottleConfig,
 }
 
 /// 256 random bits, for a per-process pepper.
@@ -37,6 +43,9 @@ impl Default for ServerConfig {
             support: Support::default(),
             pepper: random_pepper(),
             reset_link_base: DEFAULT_RESET_LINK_BASE.into(),
+            delivery: crate::delivery::DeliveryConfig::default(),
+            devices: crate::devices::DeviceConfig::default(),
+            throttle: crate::throttle::ThrottleConfig::default(),
         }
     }
 }

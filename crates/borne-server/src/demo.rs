@@ -5,6 +5,12 @@
 //! | Jeanne Martin | `2 78 03 69 123 045 34` | `jeanne.martin@exemple.fr` | `Mutuelle2024` | `MPN-000123` | `06 12 34 56 78` | 15/03/1978, Rhône (69) |
 //! | Paul Durand | `1 65 11 2A 004 118 70` | `paul.durand@exemple.fr` | `Adherent2024` | `MPN-000456` | `07 81 23 45 67` | 02/11/1965, Ajaccio, Corse-du-Sud (2A) |
 //!
+//!
+//! Not yet registered (known from the insurer's records, no account: try
+//! "Pas encore inscrit ?"): Lucie Bernard, `2 91 07 75 056 123 67`,
+//! `lucie.bernard@exemple.fr`, member number `MPN-000789`, born 12/07/1991 in
+//! Paris; no mobile.
+//!
 //! Keys: 97 − (2780369123045 mod 97) = 34; for Corsica 2A counts as 19:
 //! 97 − (1651119004118 mod 97) = 70. These are made-up numbers for a demo
 //! database only.
@@ -39,6 +45,20 @@ pub fn members() -> Vec<NewMember> {
     ]
 }
 
+/// Demonstration members of the insurer's records with no account yet.
+pub fn unregistered_members() -> Vec<NewMember> {
+    vec![NewMember {
+        nir: "2 91 07 75 056 123 67".into(),
+        email: "lucie.bernard@exemple.fr".into(),
+        phone: None,
+        birthdate: "12/07/1991".into(),
+        member_number: "MPN-000789".into(),
+        first_name: "Lucie".into(),
+        last_name: "Bernard".into(),
+        password: Secret::default(),
+    }]
+}
+
 /// Adds the demonstration members that are not there yet (by NIR). Running it
 /// again changes nothing, not even a member's failure count.
 pub async fn seed(db: &Db) -> anyhow::Result<()> {
@@ -47,6 +67,13 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
         let nir = Nir::parse(&m.nir)?;
         if !db.nir_exists(&nir).await? {
             db.add_member(&m).await?;
+            added += 1;
+        }
+    }
+    for m in unregistered_members() {
+        let nir = Nir::parse(&m.nir)?;
+        if !db.nir_exists(&nir).await? {
+            db.import_member(&m).await?;
             added += 1;
         }
     }

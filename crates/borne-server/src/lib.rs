@@ -14,9 +14,7 @@
 //! The library is used in-process by the app's demo mode and by tests
 //! ([`spawn`]); the `borne-server` binary wraps it with a command line.
 
-#[allow(dead_code)]
 mod account;
-#[allow(dead_code)]
 mod audit;
 pub mod config;
 mod db;
@@ -29,27 +27,25 @@ mod login;
 mod members;
 mod metrics;
 mod passwords;
-#[allow(dead_code)]
+mod flows;
+mod notify;
 mod proofs;
 mod server;
 mod sessions;
 mod state;
-#[allow(dead_code)]
 mod temporary_passwords;
 
+pub use audit::AuditEntry;
 pub use config::ServerConfig;
 pub use db::Db;
 pub use http::router;
 pub use members::{InvalidMember, NewMember};
 pub use metrics::Metrics;
+pub use passwords::{hash_password_blocking, verify_password_blocking, HashingMemory};
 pub use server::{spawn, RunningServer};
 pub use state::AppState;
 
-// Kiosk devices and throttling. The device handlers are in http/devices.rs;
-// until http/mod.rs declares that module (`pub(crate) mod devices;`, then
-// `pub use http::devices::routes as device_routes;` here), it is mounted here.
+// Kiosk devices and throttling.
 pub mod devices;
 pub mod throttle;
-#[path = "http/devices.rs"]
-mod device_http;
-pub use device_http::routes as device_routes;
+pub use http::devices::routes as device_routes;

@@ -10,7 +10,7 @@
 //! account is blocked.
 //!
 //! Every transaction here begins with a write on the member's row
-//! (`UPDATE members SET failed_attempts = failed_attempts WHERE id = ?`): on
+//! (`UPDATE members SET failed_attempts = failed_attempts WHERE id = $1`): on
 //! SQLite that first statement takes the database's write lock (what
 //! `BEGIN IMMEDIATE` would do; sqlx's `begin()` is deferred), waiting under
 //! the busy timeout, so the read that follows cannot be stale; on PostgreSQL
@@ -21,6 +21,13 @@ use crate::db::{now, random_id, Db};
 use crate::sessions::{self, NewSession};
 use anyhow::Context;
 use borne_core::api::MemberSummary;
+
+// The integration tests' databases, so that the claims are tested on SQLite
+// and PostgreSQL alike.
+#[cfg(test)]
+#[macro_use]
+#[path = "../tests/common/databases.rs"]
+mod test_databases;
 
 /// Consecutive failures that block an account (the insurers' guides).
 pub(crate) const MAX_FAILURES: i64 = 3;
@@ -49,7 +56,7 @@ impl Db {
     pub(crate) async fn claim_attempt(&self, member_id: i64) -> anyhow::Result<Claim> {
         let now = now();
         let mut tx = self.pool.begin().await.context("claim: begin")?;
-        let touched = sqlx::query("UPDATE members SET failed_attempts = failed_attempts WHERE id = ?")
+        let touched = sqlx::query("UPDATE members SET failed_attempts = failed_attempts WHERE id = $1")
             .bind(member_id)
             .execute(&mut *tx)
             .await
@@ -58,7 +65,7 @@ impl Db {
         if touched == 0 {
             return Ok(Claim::Gone);
         }
-        sqlx::query("DELETE FROM login_claims WHERE member_id = ? AND expires_at <= ?")
+        sqlx::query("DELETE FROM login_claims WHERE member_id = $1 AND expires_at <= $2")
             .bind(member_id)
             .bind(now)
             .execute(&mut *tx)
@@ -67,7 +74,7 @@ impl Db {
         let (failed, blocked, password_hash, live) = sqlx::query_as::<_, (i64, i64, String, i64)>(
             "SELECT failed_attempts, blocked, password_hash,
                     (SELECT COUNT(*) FROM login_claims WHERE member_id = members.id)
-             FROM members WHERE id = ?",
+             FROM members WHERE id = $1",
         )
         .bind(member_id)
         .fetch_one(&mut *tx)
@@ -79,7 +86,7 @@ impl Db {
             Claim::Busy
         } else {
             let claim_id = random_id();
-            sqlx::query("INSERT INTO login_claims (claim_id, member_id, expires_at) VALUES (?, ?, ?)")
+            sqlx::query("INSERT INTO login_claims (claim_id, member_id, expires_at) VALUES ($1, $2, $3)")
                 .bind(&claim_id)
                 .bind(member_id)
                 .bind(now + CLAIM_TTL_SECS)
@@ -97,7 +104,7 @@ impl Db {
     pub(crate) async fn settle_success(&self, member_id: i64, claim_id: &str, session: &NewSession) -> anyhow::Result<Settled> {
         let mut tx = self.pool.begin().await.context("success: begin")?;
         let member = sqlx::query_as::<_, (String, String)>(
-            "UPDATE members SET failed_attempts = 0 WHERE id = ? AND blocked = 0 RETURNING first_name, last_name",
+            "UPDATE members SET failed_attempts = 0 WHERE id = $1 AND blocked = 0 RETURNING first_name, last_name",
         )
         .bind(member_id)
         .fetch_optional(&mut *tx)
@@ -121,8 +128,8 @@ impl Db {
         let counted = sqlx::query_as::<_, (i64, i64)>(
             "UPDATE members
              SET failed_attempts = failed_attempts + 1,
-                 blocked = CASE WHEN failed_attempts + 1 >= ? THEN 1 ELSE blocked END
-             WHERE id = ? RETURNING failed_attempts, blocked",
+                 blocked = CASE WHEN failed_attempts + 1 >= $1 THEN 1 ELSE blocked END
+             WHERE id = $2 RETURNING failed_attempts, blocked",
         )
         .bind(MAX_FAILURES)
         .bind(member_id)
@@ -142,7 +149,7 @@ impl Db {
     /// Gives a claim back without counting anything (the verification itself
     /// failed, e.g. an unreadable stored hash).
     pub(crate) async fn release_claim(&self, claim_id: &str) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM login_claims WHERE claim_id = ?")
+        sqlx::query("DELETE FROM login_claims WHERE claim_id = $1")
             .bind(claim_id)
             .execute(&self.pool)
             .await
@@ -151,8 +158,8 @@ impl Db {
     }
 }
 
-async fn delete_claim(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, claim_id: &str) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM login_claims WHERE claim_id = ?")
+async fn delete_claim(tx: &mut sqlx::Transaction<'_, sqlx::Any>, claim_id: &str) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM login_claims WHERE claim_id = $1")
         .bind(claim_id)
         .execute(&mut **tx)
         .await
@@ -162,13 +169,20 @@ async fn delete_claim(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, claim_id: &s
 
 #[cfg(test)]
 mod tests {
+    use super::test_databases::{Backend, TestDatabase};
     use super::*;
     use crate::members::NewMember;
     use borne_core::Secret;
 
-    async fn db_with_member() -> (tempfile::TempDir, Db, i64) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&format!("sqlite://{}", dir.path().join("l.db").display())).await.unwrap();
+    on_each_backend! {
+        concurrent_claims_never_exceed_three(flavor = "multi_thread", worker_threads = 4),
+        a_released_claim_frees_its_slot_and_a_success_resets,
+        stale_claims_expire,
+    }
+
+    async fn db_with_member(backend: &Backend) -> (TestDatabase, Db, i64) {
+        let database = TestDatabase::create(backend).await;
+        let db = Db::connect(database.url()).await.unwrap();
         db.migrate().await.unwrap();
         let id = db
             .add_member(&NewMember {
@@ -183,14 +197,13 @@ mod tests {
             })
             .await
             .unwrap();
-        (dir, db, id)
+        (database, db, id)
     }
 
     /// The database alone, without the hashing semaphore, grants 3 claims
     /// out of 20 concurrent requests.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn concurrent_claims_never_exceed_three() {
-        let (_dir, db, id) = db_with_member().await;
+    async fn concurrent_claims_never_exceed_three(backend: Backend) {
+        let (_database, db, id) = db_with_member(&backend).await;
         let tasks: Vec<_> = (0..20).map(|_| { let db = db.clone(); tokio::spawn(async move { db.claim_attempt(id).await.unwrap() }) }).collect();
         let mut granted = Vec::new();
         for t in tasks {
@@ -208,9 +221,8 @@ mod tests {
         assert!(matches!(db.claim_attempt(id).await.unwrap(), Claim::Blocked));
     }
 
-    #[tokio::test]
-    async fn a_released_claim_frees_its_slot_and_a_success_resets() {
-        let (_dir, db, id) = db_with_member().await;
+    async fn a_released_claim_frees_its_slot_and_a_success_resets(backend: Backend) {
+        let (_database, db, id) = db_with_member(&backend).await;
         let Claim::Granted { claim_id, .. } = db.claim_attempt(id).await.unwrap() else { panic!() };
         db.settle_failure(id, &claim_id).await.unwrap();
         let Claim::Granted { claim_id: a, .. } = db.claim_attempt(id).await.unwrap() else { panic!() };
@@ -223,9 +235,8 @@ mod tests {
         assert!(matches!(db.settle_failure(id, &c).await.unwrap(), Settled::Failed { failed_attempts: 1 }));
     }
 
-    #[tokio::test]
-    async fn stale_claims_expire() {
-        let (_dir, db, id) = db_with_member().await;
+    async fn stale_claims_expire(backend: Backend) {
+        let (_database, db, id) = db_with_member(&backend).await;
         for _ in 0..3 {
             assert!(matches!(db.claim_attempt(id).await.unwrap(), Claim::Granted { .. }));
         }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! borne-server serve --listen 127.0.0.1:8080 --database-url sqlite://borne.db [--demo]
-//! borne-server migrate --database-url sqlite://borne.db
+//! borne-server migrate --database-url sqlite://borne.db      # or postgres://user@host:5432/borne
 //! borne-server seed-demo --database-url sqlite://borne.db
 //! borne-server member add --nir … --email … --birthdate jj/mm/aaaa --member-number … \
 //!     --first-name … --last-name … --password … [--phone …]
@@ -19,7 +19,7 @@ use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "borne-server", version, about = "Serveur de référence de Borne Adhérent (API /v1, SQLite)")]
+#[command(name = "borne-server", version, about = "Serveur de référence de Borne Adhérent (API /v1, SQLite ou PostgreSQL)")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -60,8 +60,10 @@ enum Command {
 
 #[derive(Args)]
 struct DbArgs {
-    /// SQLite database, created if missing: sqlite://borne.db, sqlite:///var/lib/borne/borne.db
-    #[arg(long, env = "BORNE_DATABASE_URL", default_value = "sqlite://borne.db")]
+    /// SQLite database, created if missing: sqlite://borne.db, sqlite:///var/lib/borne/borne.db;
+    /// or an existing PostgreSQL database: postgres://user:password@host:5432/borne
+    /// (A password in the URL: prefer the variable, kept out of the process list and of --help.)
+    #[arg(long, env = "BORNE_DATABASE_URL", hide_env_values = true, default_value = "sqlite://borne.db")]
     database_url: String,
 }
 

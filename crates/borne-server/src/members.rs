@@ -63,12 +63,14 @@ struct ValidMember {
 }
 
 impl NewMember {
-    fn validate(&self) -> Result<ValidMember, InvalidMember> {
+    /// `with_password`: false for a member imported from the insurer's
+    /// records who has no account yet (the password is then ignored).
+    fn validate(&self, with_password: bool) -> Result<ValidMember, InvalidMember> {
         let support = Support::default();
         let nir = Nir::parse(&self.nir).map_err(|e| InvalidMember::new("NIR", e.message(&support)))?;
         let email = Email::parse(&self.email).map_err(|e| InvalidMember::new("e-mail", e.message(&support)))?;
         let birthdate = parse_birthdate(&self.birthdate)?;
-        let broken = password::broken_rules(self.password.expose());
+        let broken = if with_password { password::broken_rules(self.password.expose()) } else { Vec::new() };
         if !broken.is_empty() {
             let rules: Vec<&str> = broken.iter().map(|r| r.label()).collect();
             return Err(InvalidMember::new("mot de passe", format!("règles non respectées : {}", rules.join(", "))));
@@ -123,11 +125,27 @@ impl Db {
     /// with Argon2id off the async executor. Refusals are [`InvalidMember`]
     /// errors (downcast the `anyhow::Error` to tell them apart).
     pub async fn add_member(&self, m: &NewMember) -> anyhow::Result<i64> {
-        let v = m.validate()?;
+        let v = m.validate(true)?;
         let hash = passwords::hash(m.password.clone()).await?;
+        self.insert_member(v, &hash, true).await
+    }
+
+    /// A member known from the insurer's records who has not created an
+    /// account yet: they cannot log in ("Ce profil est inconnu") until they
+    /// register ("Pas encore inscrit ?"). `m.password` is ignored.
+    pub async fn import_member(&self, m: &NewMember) -> anyhow::Result<i64> {
+        let v = m.validate(false)?;
+        self.insert_member(v, "", false).await
+    }
+
+    async fn insert_member(&self, v: ValidMember, hash: &str, registered: bool) -> anyhow::Result<i64> {
+        // ON CONFLICT DO NOTHING rather than a unique violation: PostgreSQL
+        // writes the conflicting value (the NIR, the e-mail) into its own log
+        // with every such error.
         let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO members (nir, email, phone, birthdate, member_number, first_name, last_name, password_hash, failed_attempts, blocked, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?) RETURNING id",
+            "INSERT INTO members (nir, email, phone, birthdate, member_number, first_name, last_name, password_hash, failed_attempts, blocked, created_at, registered)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, $9, $10)
+             ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(v.nir.as_str())
         .bind(v.email.as_str())
@@ -136,34 +154,39 @@ impl Db {
         .bind(&v.member_number)
         .bind(&v.first_name)
         .bind(&v.last_name)
-        .bind(&hash)
+        .bind(hash)
         .bind(now())
-        .fetch_one(&self.pool)
-        .await;
-        match inserted {
-            Ok(id) => {
-                tracing::info!(member_id = id, "member created");
-                Ok(id)
-            }
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                // SQLite says "UNIQUE constraint failed: members.<column>": a column name, no value.
-                let msg = e.message();
-                let field = if msg.contains("nir") {
-                    "NIR"
-                } else if msg.contains("email") {
-                    "e-mail"
-                } else {
-                    "numéro d'adhérent"
-                };
-                Err(InvalidMember::new(field, "un adhérent est déjà enregistré avec cette valeur").into())
-            }
-            Err(e) => Err(anyhow::Error::new(e).context("cannot create the member")),
+        .bind(i64::from(registered))
+        .fetch_optional(&self.pool)
+        .await
+        .context("cannot create the member")?;
+        if let Some(id) = inserted {
+            tracing::info!(member_id = id, "member created");
+            return Ok(id);
         }
+        let taken = sqlx::query_scalar::<_, i64>(
+            "SELECT CASE WHEN nir = $1 THEN 1 WHEN email = $2 THEN 2 ELSE 3 END
+             FROM members WHERE nir = $1 OR email = $2 OR member_number = $3
+             ORDER BY 1 LIMIT 1",
+        )
+        .bind(v.nir.as_str())
+        .bind(v.email.as_str())
+        .bind(&v.member_number)
+        .fetch_optional(&self.pool)
+        .await
+        .context("cannot create the member")?;
+        let field = match taken {
+            Some(1) => "NIR",
+            Some(2) => "e-mail",
+            Some(_) => "numéro d'adhérent",
+            None => anyhow::bail!("cannot create the member: it conflicted with a member deleted meanwhile; try again"),
+        };
+        Err(InvalidMember::new(field, "un adhérent est déjà enregistré avec cette valeur").into())
     }
 
     /// True when a member has this NIR (already canonical or as typed).
     pub(crate) async fn nir_exists(&self, nir: &Nir) -> anyhow::Result<bool> {
-        let found = sqlx::query_scalar::<_, i64>("SELECT id FROM members WHERE nir = ?")
+        let found = sqlx::query_scalar::<_, i64>("SELECT id FROM members WHERE nir = $1")
             .bind(nir.as_str())
             .fetch_optional(&self.pool)
             .await
@@ -174,8 +197,8 @@ impl Db {
     /// The member a log-in names, if any.
     pub(crate) async fn find_member(&self, identifier: &Identifier) -> anyhow::Result<Option<MemberRef>> {
         let sql = match identifier {
-            Identifier::Nir(_) => "SELECT id, blocked FROM members WHERE nir = ?",
-            Identifier::Email(_) => "SELECT id, blocked FROM members WHERE email = ?",
+            Identifier::Nir(_) => "SELECT id, blocked FROM members WHERE nir = $1 AND registered = 1",
+            Identifier::Email(_) => "SELECT id, blocked FROM members WHERE email = $1 AND registered = 1",
         };
         let row = sqlx::query_as::<_, (i64, i64)>(sql)
             .bind(identifier.canonical())
@@ -211,7 +234,7 @@ mod tests {
             last_name: "Martin".into(),
             password: Secret::new("Mutuelle2024"),
         };
-        let e = m.validate().err().unwrap();
+        let e = m.validate(true).err().unwrap();
         assert_eq!(e.field, "NIR");
         assert!(!e.to_string().contains("278036912304535"), "{e}");
         let dbg = format!("{m:?}");

@@ -3,40 +3,139 @@
 //! Parameters are the `argon2` crate's defaults, the OWASP baseline:
 //! Argon2id v19, m = 19 456 KiB, t = 2, p = 1, stored as a PHC string.
 //! Verification uses the parameters recorded in the stored string.
+//!
+//! Every computation runs under a permit (at most one per CPU at a time) in
+//! one of as many [`HashingMemory`] buffers, allocated once and reused: log-in
+//! verifications (per [`Verifier`]) and new passwords (for the process) each
+//! take at most `CPUs × 19 MiB`, whatever the load. (Allocating 19 MiB per
+//! computation instead let the allocator's per-thread arenas keep hundreds of
+//! MiB, as `borne-bench` measured.)
 
 use crate::metrics::Metrics;
 use anyhow::{anyhow, Context};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use borne_core::Secret;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Hashes a new password (blocking thread).
+fn cpus() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// Hashes a new password with a random salt and the server's parameters, on
+/// the calling thread in `memory` (it takes a core for tens of milliseconds:
+/// call it off any async executor). The PHC string the server stores.
+pub fn hash_password_blocking(password: &Secret, memory: &mut HashingMemory) -> anyhow::Result<String> {
+    let failed = |e: argon2::password_hash::Error| anyhow!("password hashing failed: {e}");
+    let argon2 = Argon2::default();
+    let params = argon2.params().clone();
+    let salt = SaltString::generate(&mut OsRng);
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.as_salt().decode_b64(&mut salt_bytes).map_err(failed)?;
+    let mut output = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    argon2
+        .hash_password_into_with_memory(password.expose().as_bytes(), salt_bytes, &mut output, memory.blocks(params.block_count()))
+        .map_err(|e| anyhow!("password hashing failed: {e}"))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(failed)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&output).map_err(failed)?),
+    };
+    Ok(phc.to_string())
+}
+
+/// The working memory of one Argon2 computation (`m` blocks of 1 KiB),
+/// grown on first use and kept for the next one.
+#[derive(Default)]
+pub struct HashingMemory(Vec<Block>);
+
+impl HashingMemory {
+    pub fn new() -> HashingMemory {
+        HashingMemory::default()
+    }
+
+    fn blocks(&mut self, count: usize) -> &mut [Block] {
+        if self.0.len() < count {
+            self.0.resize(count, Block::default());
+        }
+        &mut self.0[..count]
+    }
+}
+
+/// True when `password` matches the PHC string `stored` (Argon2 with the
+/// parameters it records), computed on the calling thread in `memory`: the
+/// very computation a log-in runs (the benchmark times it). The outputs are
+/// compared in constant time. An unreadable `stored` is an error, not a wrong
+/// password.
+pub fn verify_password_blocking(password: &Secret, stored: &str, memory: &mut HashingMemory) -> anyhow::Result<bool> {
+    let unreadable = |e: argon2::password_hash::Error| anyhow!("stored password hash unreadable: {e}");
+    let parsed = PasswordHash::new(stored).map_err(unreadable)?;
+    let algorithm = Algorithm::try_from(parsed.algorithm).map_err(unreadable)?;
+    let version = parsed.version.map(Version::try_from).transpose().map_err(|e| anyhow!("stored password hash unreadable: {e}"))?.unwrap_or_default();
+    let params = Params::try_from(&parsed).map_err(unreadable)?;
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return Err(anyhow!("stored password hash unreadable: no salt or no hash"));
+    };
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes).map_err(unreadable)?;
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let mut computed = vec![0u8; expected.len()];
+    argon2
+        .hash_password_into_with_memory(password.expose().as_bytes(), salt_bytes, &mut computed, memory.blocks(params.block_count()))
+        .map_err(|e| anyhow!("password verification failed: {e}"))?;
+    // `Output`'s equality is constant-time.
+    Ok(Output::new(&computed).map_err(|e| anyhow!("password verification failed: {e}"))? == expected)
+}
+
+/// Buffers, each used by one computation at a time; never more of them than
+/// the permits of the semaphore that guards their use.
+#[derive(Default)]
+struct MemoryPool(Mutex<Vec<HashingMemory>>);
+
+impl MemoryPool {
+    fn with<T>(&self, compute: impl FnOnce(&mut HashingMemory) -> T) -> T {
+        let mut memory = self.0.lock().unwrap_or_else(|p| p.into_inner()).pop().unwrap_or_default();
+        let result = compute(&mut memory);
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(memory);
+        result
+    }
+
+    #[cfg(test)]
+    fn buffers(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+}
+
+/// New passwords (members created, passwords changed), for the whole process.
+static NEW_PASSWORD_PERMITS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(cpus())));
+static NEW_PASSWORD_MEMORY: LazyLock<MemoryPool> = LazyLock::new(MemoryPool::default);
+
+/// Hashes a new password (blocking thread, one per CPU at most).
 pub(crate) async fn hash(password: Secret) -> anyhow::Result<String> {
+    let permit = NEW_PASSWORD_PERMITS.clone().acquire_owned().await.expect("never closed");
     tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.expose().as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow!("password hashing failed: {e}"))
+        let _permit = permit;
+        NEW_PASSWORD_MEMORY.with(|memory| hash_password_blocking(&password, memory))
     })
     .await
     .context("password hashing task failed")?
 }
 
 /// Verifies log-in passwords: at most one Argon2 computation per CPU at a
-/// time (each takes 19 MiB and a core for tens of milliseconds), each one
-/// counted in [`Metrics::password_checks`].
+/// time (each takes 19 MiB and a core for tens of milliseconds), each in a
+/// reused [`HashingMemory`], each one counted in [`Metrics::password_checks`].
 pub(crate) struct Verifier {
     permits: Arc<Semaphore>,
+    memory: Arc<MemoryPool>,
     metrics: Arc<Metrics>,
 }
 
 impl Verifier {
     pub(crate) fn new(metrics: Arc<Metrics>) -> Verifier {
-        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        Verifier { permits: Arc::new(Semaphore::new(cpus)), metrics }
+        Verifier { permits: Arc::new(Semaphore::new(cpus())), memory: Arc::default(), metrics }
     }
 
     /// Waits for a free hashing slot. The log-in flow takes it before it
@@ -48,25 +147,29 @@ impl Verifier {
     /// True when `password` matches the PHC string `stored`. The permit is
     /// released when the computation ends, even if the caller went away.
     pub(crate) async fn verify(&self, permit: OwnedSemaphorePermit, password: Secret, stored: String) -> anyhow::Result<bool> {
-        let metrics = self.metrics.clone();
+        let (metrics, pool) = (self.metrics.clone(), self.memory.clone());
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let parsed = PasswordHash::new(&stored).map_err(|e| anyhow!("stored password hash unreadable: {e}"))?;
-            metrics.count_password_check();
-            match Argon2::default().verify_password(password.expose().as_bytes(), &parsed) {
-                Ok(()) => Ok(true),
-                Err(argon2::password_hash::Error::Password) => Ok(false),
-                Err(e) => Err(anyhow!("password verification failed: {e}")),
+            let verdict = pool.with(|memory| verify_password_blocking(&password, &stored, memory));
+            if verdict.is_ok() {
+                metrics.count_password_check();
             }
+            verdict
         })
         .await
         .context("password verification task failed")?
+    }
+
+    #[cfg(test)]
+    fn buffers(&self) -> usize {
+        self.memory.buffers()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
     #[tokio::test]
     async fn hash_is_argon2id_with_the_owasp_baseline_and_verifies() {
@@ -83,5 +186,60 @@ mod tests {
     async fn a_corrupt_hash_is_an_error_not_a_wrong_password() {
         let v = Verifier::new(Arc::new(Metrics::default()));
         assert!(v.verify(v.permit().await, Secret::new("x"), "not a phc".into()).await.is_err());
+        let no_hash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA";
+        assert!(v.verify(v.permit().await, Secret::new("x"), no_hash.into()).await.is_err());
+    }
+
+    /// The reused-memory verification agrees with the argon2 crate's own,
+    /// for the server's parameters and for others recorded in a stored hash
+    /// (the buffer grows and shrinks its use to each).
+    #[test]
+    fn agrees_with_the_argon2_crate_whatever_the_recorded_parameters() {
+        let mut memory = HashingMemory::new();
+        let small = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(1024, 1, 1, None).unwrap());
+        let legacy = Argon2::new(Algorithm::Argon2i, Version::V0x10, Params::new(2048, 3, 2, Some(24)).unwrap());
+        let salt = SaltString::generate(&mut OsRng);
+        let stored = [
+            hash_password_blocking(&Secret::new("Mutuelle2024"), &mut memory).unwrap(),
+            small.hash_password(b"Mutuelle2024", &salt).unwrap().to_string(),
+            legacy.hash_password(b"Mutuelle2024", &salt).unwrap().to_string(),
+        ];
+        for phc in &stored {
+            let parsed = PasswordHash::new(phc).unwrap();
+            for typed in ["Mutuelle2024", "Mutuelle2025", ""] {
+                let ours = verify_password_blocking(&Secret::new(typed), phc, &mut memory).unwrap();
+                let theirs = Argon2::default().verify_password(typed.as_bytes(), &parsed).is_ok();
+                assert_eq!(ours, theirs, "{typed:?} against {phc}");
+                assert_eq!(ours, typed == "Mutuelle2024");
+            }
+        }
+    }
+
+    /// However many log-ins wait, no more buffers exist than hashing permits.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn memory_buffers_never_outnumber_the_permits() {
+        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let phc = hash_password_blocking(&Secret::new("Mutuelle2024"), &mut HashingMemory::new()).unwrap();
+        let v = Arc::new(Verifier::new(Arc::new(Metrics::default())));
+        let tasks: Vec<_> = (0..4 * cpus)
+            .map(|_| {
+                let (v, phc) = (v.clone(), phc.clone());
+                tokio::spawn(async move { v.verify(v.permit().await, Secret::new("Mutuelle2024"), phc).await.unwrap() })
+            })
+            .collect();
+        for t in tasks {
+            assert!(t.await.unwrap());
+        }
+        assert!((1..=cpus).contains(&v.buffers()), "{} buffers for {cpus} permits", v.buffers());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn new_passwords_too_are_hashed_in_at_most_one_buffer_per_cpu() {
+        let tasks: Vec<_> = (0..4 * cpus()).map(|i| tokio::spawn(hash(Secret::new(format!("Nouveau{i}Passe"))))).collect();
+        for (i, t) in tasks.into_iter().enumerate() {
+            let phc = t.await.unwrap().unwrap();
+            assert!(verify_password_blocking(&Secret::new(format!("Nouveau{i}Passe")), &phc, &mut HashingMemory::new()).unwrap());
+        }
+        assert!((1..=cpus()).contains(&NEW_PASSWORD_MEMORY.buffers()));
     }
 }

@@ -48,14 +48,14 @@ impl RunningServer {
 /// Binds `listen` (port 0 picks a free port) and serves the API over `db` in
 /// a tokio task. The database must be migrated already.
 pub async fn spawn(db: Db, listen: SocketAddr, config: ServerConfig) -> anyhow::Result<RunningServer> {
-    let state = AppState::new(db, config);
+    let state = AppState::new(db, config)?;
     let metrics = state.metrics();
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = router(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 // A send or a drop of the RunningServer both stop the server.
                 let _ = stopped.await;

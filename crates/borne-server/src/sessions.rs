@@ -35,8 +35,8 @@ pub(crate) fn token_hash(token: &Secret) -> String {
     Sha256::digest(token.expose().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, member_id: i64, s: &NewSession) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, 0)")
+pub(crate) async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, member_id: i64, s: &NewSession) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, 0)")
         .bind(&s.token_hash)
         .bind(member_id)
         .bind(s.created_at)
@@ -53,7 +53,7 @@ impl Db {
         let row = sqlx::query_as::<_, (i64, String, String)>(
             "SELECT m.id, m.first_name, m.last_name
              FROM sessions s JOIN members m ON m.id = s.member_id
-             WHERE s.token_hash = ? AND s.revoked = 0 AND s.expires_at > ?",
+             WHERE s.token_hash = $1 AND s.revoked = 0 AND s.expires_at > $2",
         )
         .bind(token_hash(token))
         .bind(now())
@@ -65,7 +65,7 @@ impl Db {
 
     /// Revokes a session; the member id when a live one was revoked.
     pub(crate) async fn revoke_session(&self, token: &Secret) -> anyhow::Result<Option<i64>> {
-        sqlx::query_scalar::<_, i64>("UPDATE sessions SET revoked = 1 WHERE token_hash = ? AND revoked = 0 RETURNING member_id")
+        sqlx::query_scalar::<_, i64>("UPDATE sessions SET revoked = 1 WHERE token_hash = $1 AND revoked = 0 RETURNING member_id")
             .bind(token_hash(token))
             .fetch_optional(&self.pool)
             .await

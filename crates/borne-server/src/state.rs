@@ -2,8 +2,11 @@
 
 use crate::config::ServerConfig;
 use crate::db::Db;
+use crate::delivery::Delivery;
+use crate::devices::DeviceAuth;
 use crate::metrics::Metrics;
 use crate::passwords::Verifier;
+use crate::throttle::Throttle;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -12,12 +15,28 @@ pub struct AppState {
     pub(crate) config: Arc<ServerConfig>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) verifier: Arc<Verifier>,
+    pub(crate) delivery: Delivery,
+    pub(crate) devices: DeviceAuth,
+    pub(crate) throttle: Throttle,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: ServerConfig) -> AppState {
+    /// Fails when the delivery configuration is unusable (e.g. SMTP
+    /// credentials without TLS to a remote relay).
+    pub fn new(db: Db, config: ServerConfig) -> anyhow::Result<AppState> {
         let metrics = Arc::new(Metrics::default());
-        AppState { db, config: Arc::new(config), verifier: Arc::new(Verifier::new(metrics.clone())), metrics }
+        let delivery = Delivery::new(config.delivery.clone(), config.support.clone())?;
+        let devices = DeviceAuth::new(db.clone(), config.devices.clone(), config.support.clone());
+        let throttle = Throttle::new(config.throttle.clone(), config.support.clone());
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            verifier: Arc::new(Verifier::new(metrics.clone())),
+            metrics,
+            delivery,
+            devices,
+            throttle,
+        })
     }
 
     pub fn metrics(&self) -> Arc<Metrics> {
@@ -30,5 +49,15 @@ impl AppState {
 
     pub fn config(&self) -> &ServerConfig {
         &self.config
+    }
+
+    pub fn delivery(&self) -> &Delivery {
+        &self.delivery
+    }
+}
+
+impl axum::extract::FromRef<AppState> for DeviceAuth {
+    fn from_ref(s: &AppState) -> Self {
+        s.devices.clone()
     }
 }

@@ -1,9 +1,11 @@
 //! The `borne-server` binary: `member add` refusals and success, then
-//! `serve --demo` answering log-ins and stopping on SIGTERM.
+//! `serve --demo` answering log-ins and stopping on SIGTERM, on each
+//! database backend (`--database-url sqlite://…` and `postgres://…`).
 
+#[macro_use]
 mod common;
 
-use common::{nir_with_key, JEANNE};
+use common::{nir_with_key, Backend, TestDatabase, JEANNE};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
@@ -11,8 +13,10 @@ use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_borne-server");
 
-fn database_url(dir: &tempfile::TempDir) -> String {
-    format!("sqlite://{}", dir.path().join("cli.db").display())
+on_each_backend! {
+    member_add_refuses_invalid_input_and_accepts_a_valid_member,
+    serve_with_demo_members_answers_and_stops_on_sigterm,
+    migrate_creates_the_schema_once,
 }
 
 fn member_add(db: &str, nir: &str, email: &str, birthdate: &str, password: &str) -> Output {
@@ -30,14 +34,13 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-#[test]
-fn member_add_refuses_invalid_input_and_accepts_a_valid_member() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = database_url(&dir);
+async fn member_add_refuses_invalid_input_and_accepts_a_valid_member(backend: Backend) {
+    let database = TestDatabase::create(&backend).await;
+    let db = database.url();
     let nir = nir_with_key("2900133123456");
     let bad_key = format!("{}{:02}", &nir[..13], (nir[13..].parse::<u32>().unwrap() % 97) + 1);
 
-    let refused = member_add(&db, &bad_key, "lucie@exemple.fr", "05/01/1990", "Bernard2024");
+    let refused = member_add(db, &bad_key, "lucie@exemple.fr", "05/01/1990", "Bernard2024");
     assert!(!refused.status.success());
     let err = stderr(&refused);
     assert!(err.contains("NIR") && err.contains("clé"), "{err}");
@@ -50,34 +53,33 @@ fn member_add_refuses_invalid_input_and_accepts_a_valid_member() {
         (nir.as_str(), "lucie@exemple.fr", "05/01/1990", "Court1", "8 caractères"),
     ];
     for (nir, email, date, password, expected) in cases {
-        let o = member_add(&db, nir, email, date, password);
+        let o = member_add(db, nir, email, date, password);
         assert!(!o.status.success(), "{expected}");
         assert!(stderr(&o).contains(expected), "{expected}: {}", stderr(&o));
         assert!(!stderr(&o).contains(password), "{}", stderr(&o));
     }
 
-    let ok = member_add(&db, &nir, "Lucie@Exemple.fr", "05/01/1990", "Bernard2024");
+    let ok = member_add(db, &nir, "Lucie@Exemple.fr", "05/01/1990", "Bernard2024");
     assert!(ok.status.success(), "{}", stderr(&ok));
-    let again = member_add(&db, &nir, "autre@exemple.fr", "05/01/1990", "Bernard2024");
+    let again = member_add(db, &nir, "autre@exemple.fr", "05/01/1990", "Bernard2024");
     assert!(!again.status.success());
     assert!(stderr(&again).contains("déjà"), "{}", stderr(&again));
 }
 
-#[tokio::test]
-async fn serve_with_demo_members_answers_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = database_url(&dir);
+async fn serve_with_demo_members_answers_and_stops_on_sigterm(backend: Backend) {
+    let database = TestDatabase::create(&backend).await;
+    let db = database.url();
     let nir = nir_with_key("2900133123456");
-    let added = member_add(&db, &nir, "lucie@exemple.fr", "05/01/1990", "Bernard2024");
+    let added = member_add(db, &nir, "lucie@exemple.fr", "05/01/1990", "Bernard2024");
     assert!(added.status.success(), "{}", stderr(&added));
     for _ in 0..2 {
-        let seeded = Command::new(BIN).args(["seed-demo", "--database-url", &db]).output().unwrap();
+        let seeded = Command::new(BIN).args(["seed-demo", "--database-url", db]).output().unwrap();
         assert!(seeded.status.success(), "{}", stderr(&seeded));
     }
 
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0", "--demo"])
-        .env("BORNE_DATABASE_URL", &db)
+        .env("BORNE_DATABASE_URL", db)
         .env("RUST_LOG", "debug")
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())
@@ -132,4 +134,21 @@ async fn serve_with_demo_members_answers_and_stops_on_sigterm() {
     for secret in [nir.as_str(), "lucie@exemple.fr", "Bernard2024", JEANNE.nir, JEANNE.email, JEANNE.password, "Mauvais2024", "1990-01-05"] {
         assert!(!log.contains(secret), "the server's stderr holds {secret:?}:\n{log}");
     }
+}
+
+/// `migrate` twice: the second run finds nothing to apply; the tables are
+/// there for `member add` (which migrates too, and must not fail on an
+/// up-to-date schema).
+async fn migrate_creates_the_schema_once(backend: Backend) {
+    let database = TestDatabase::create(&backend).await;
+    for _ in 0..2 {
+        let migrated = Command::new(BIN).args(["migrate", "--database-url", database.url()]).output().unwrap();
+        assert!(migrated.status.success(), "{}", stderr(&migrated));
+        assert!(String::from_utf8_lossy(&migrated.stdout).contains("migrations appliquées"));
+    }
+    let added = member_add(database.url(), &nir_with_key("1900133123456"), "migre@exemple.fr", "05/01/1990", "Migration2024");
+    assert!(added.status.success(), "{}", stderr(&added));
+    let unknown = Command::new(BIN).args(["migrate", "--database-url", "mysql://u@127.0.0.1/borne"]).output().unwrap();
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("sqlite://") && stderr(&unknown).contains("postgres://"), "{}", stderr(&unknown));
 }

@@ -1,13 +1,27 @@
-//! Log-in, sessions and the lockout, over real HTTP and a real SQLite file.
+//! Log-in, sessions and the lockout, over real HTTP, on each database
+//! backend (`sqlite::*` and `postgres::*` tests).
 
+#[macro_use]
 mod common;
 
-use common::{nir_with_key, TestServer, JEANNE, PAUL};
+use common::{nir_with_key, Backend, TestServer, JEANNE, PAUL};
 use reqwest::StatusCode;
 
-#[tokio::test]
-async fn success_gives_a_token_for_the_session_and_logout_revokes_it() {
-    let t = TestServer::start().await;
+on_each_backend! {
+    success_gives_a_token_for_the_session_and_logout_revokes_it,
+    bad_or_missing_tokens_are_session_expired,
+    canonical_nir_and_email_in_any_case_are_accepted,
+    three_wrong_passwords_block_the_account_even_for_the_right_one,
+    a_success_resets_the_count,
+    unknown_profile_invalid_identifiers_and_passwords,
+    malformed_requests_are_json_bad_request,
+    health_and_readiness,
+    twenty_concurrent_guesses_get_at_most_three_passwords_checked(flavor = "multi_thread", worker_threads = 4),
+    shutdown_stops_serving,
+}
+
+async fn success_gives_a_token_for_the_session_and_logout_revokes_it(backend: Backend) {
+    let t = TestServer::start_on(&backend).await;
     let ok = t.login(JEANNE.nir, JEANNE.password).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     assert_eq!(ok.body["expires_in_secs"], 1800);
@@ -30,9 +44,8 @@ async fn success_gives_a_token_for_the_session_and_logout_revokes_it() {
     assert_eq!(gone.code(), "session_expired");
 }
 
-#[tokio::test]
-async fn bad_or_missing_tokens_are_session_expired() {
-    let t = TestServer::start().await;
+async fn bad_or_missing_tokens_are_session_expired(backend: Backend) {
+    let t = TestServer::start_on(&backend).await;
     let unknown = t.session("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await;
     assert_eq!((unknown.status, unknown.code()), (StatusCode::UNAUTHORIZED, "session_expired"));
     let none = t.http.get(t.url("/v1/session")).send().await.unwrap();
@@ -42,9 +55,8 @@ async fn bad_or_missing_tokens_are_session_expired() {
     assert_eq!(basic.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn canonical_nir_and_email_in_any_case_are_accepted() {
-    let t = TestServer::start().await;
+async fn canonical_nir_and_email_in_any_case_are_accepted(backend: Backend) {
+    let t = TestServer::start_on(&backend).await;
     assert_eq!(t.login(PAUL.nir, PAUL.password).await.status, StatusCode::OK, "Corsican NIR, canonical");
     assert_eq!(t.login("165112a00411870", PAUL.password).await.status, StatusCode::OK, "2a in lower case");
     assert_eq!(t.login("Jeanne.MARTIN@Exemple.fr", JEANNE.password).await.status, StatusCode::OK);
@@ -53,9 +65,8 @@ async fn canonical_nir_and_email_in_any_case_are_accepted() {
     assert_eq!(t.login(JEANNE.nir_typed, JEANNE.password).await.status, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn three_wrong_passwords_block_the_account_even_for_the_right_one() {
-    let t = TestServer::start().await;
+async fn three_wrong_passwords_block_the_account_even_for_the_right_one(backend: Backend) {
+    let t = TestServer::start_on(&backend).await;
     let first = t.login(JEANNE.nir, "Mauvais2024").await;
     assert_eq!((first.status, first.code()), (StatusCode::UNAUTHORIZED, "wrong_password"));
     assert_eq!(first.body["attempts_left"], 2);
@@ -78,9 +89,8 @@ async fn three_wrong_passwords_block_the_account_even_for_the_right_one() {
     assert_eq!(t.login(PAUL.email, PAUL.password).await.status, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn a_success_resets_the_count() {
-    let t = TestServer::start().await;
+async fn a_success_resets_the_count(backend: Backend) {
+    let t = TestServer::start_on(&backend).await;
     for failures in [1, 2] {
         for _ in 0..failures {
             assert_eq!(t.login(JEANNE.nir, "Mauvais2024").await.status, StatusCode::UNAUTHORIZED);
@@ -93,9 +103,8 @@ async fn a_success_resets_the_count() {
     assert_eq!(t.login(JEANNE.nir, JEANNE.password).await.status, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn unknown_profile_invalid_identifiers_and_passwords() {
-    let t = TestServer::start().await;
+async fn unknown_profile_invalid_identifiers_and_passwords(backend: Backend) {
+    let t = TestServer::start_on(&backend).await;
     let unknown = t.login(&nir_with_key("1850775123456"), "Nimporte2024").await;
     assert_eq!((unknown.status, unknown.code()), (StatusCode::NOT_FOUND, "unknown_profile"));
     assert!(unknown.body["message"].as_str().unwrap().starts_with("Ce profil est inconnu"));
@@ -122,9 +131,8 @@ async fn unknown_profile_invalid_identifiers_and_passwords() {
     assert_eq!(t.login(JEANNE.nir, "Mauvais2024").await.body["attempts_left"], 2);
 }
 
-#[tokio::test]
-async fn malformed_requests_are_json_bad_request() {
-    let t = TestServer::start().await;
+async fn malformed_requests_are_json_bad_request(backend: Backend) {
+    let t = TestServer::start_on(&backend).await;
     let send = |body: &'static str, content_type: &'static str| {
         let req = t.http.post(t.url("/v1/login")).header("content-type", content_type).body(body);
         async move { common::Answer::read(req.send().await.unwrap()).await }
@@ -152,9 +160,8 @@ async fn malformed_requests_are_json_bad_request() {
     assert_eq!(wrong_method.code(), "bad_request");
 }
 
-#[tokio::test]
-async fn health_and_readiness() {
-    let t = TestServer::start().await;
+async fn health_and_readiness(backend: Backend) {
+    let t = TestServer::start_on(&backend).await;
     let h = t.http.get(t.url("/healthz")).send().await.unwrap();
     assert_eq!(h.status(), StatusCode::OK);
     assert_eq!(h.text().await.unwrap(), "ok");
@@ -164,9 +171,8 @@ async fn health_and_readiness() {
     assert_eq!((down.status, down.code()), (StatusCode::SERVICE_UNAVAILABLE, "backend_unavailable"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn twenty_concurrent_guesses_get_at_most_three_passwords_checked() {
-    let t = TestServer::start().await;
+async fn twenty_concurrent_guesses_get_at_most_three_passwords_checked(backend: Backend) {
+    let t = TestServer::start_on(&backend).await;
     let victim = nir_with_key("2850675123001");
     t.add(&victim, "victime@exemple.fr", "Victime2024").await;
 
@@ -211,9 +217,8 @@ async fn twenty_concurrent_guesses_get_at_most_three_passwords_checked() {
     assert_eq!(t.server.metrics.password_checks(), checks);
 }
 
-#[tokio::test]
-async fn shutdown_stops_serving() {
-    let t = TestServer::start().await;
+async fn shutdown_stops_serving(backend: Backend) {
+    let t = TestServer::start_on(&backend).await;
     let url = t.url("/healthz");
     assert!(t.http.get(&url).send().await.is_ok());
     t.server.shutdown().await;

@@ -1,13 +1,19 @@
 //! The server's log output over a full scenario never holds a NIR, an e-mail
-//! address, a password, a token or a birth date. Its own test binary, since
-//! it installs the process-wide tracing subscriber (at TRACE, for every crate).
+//! address, a password, a token or a birth date, on each database backend.
+//! Its own test binary, since it installs the process-wide tracing subscriber
+//! (at TRACE, for every crate, sqlx's drivers included).
 
+#[macro_use]
 mod common;
 
-use common::{nir_with_key, Answer, TestServer, JEANNE, PAUL};
+use common::{nir_with_key, Answer, Backend, TestServer, JEANNE, PAUL};
 use reqwest::StatusCode;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+
+on_each_backend! {
+    a_full_scenario_logs_no_secret(flavor = "multi_thread", worker_threads = 2),
+}
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -22,17 +28,26 @@ impl Write for Captured {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_full_scenario_logs_no_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_env_filter("trace")
-        .with_writer(move || writer.clone())
-        .init();
+/// The process-wide capture, installed by the first test that asks.
+fn captured() -> &'static Captured {
+    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+    CAPTURED.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        tracing_subscriber::fmt().with_ansi(false).with_env_filter("trace").with_writer(move || writer.clone()).init();
+        captured
+    })
+}
 
-    let t = TestServer::start().await;
+/// One scenario at a time, so that each reads the log lines of its own run.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn a_full_scenario_logs_no_secret(backend: Backend) {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let captured = captured();
+    let start = captured.0.lock().unwrap().len();
+
+    let t = TestServer::start_on(&backend).await;
     let unknown_nir = nir_with_key("1850775123456");
     let typo_nir = format!("{}{:02}", &PAUL.nir[..13], 71);
 
@@ -72,7 +87,7 @@ async fn a_full_scenario_logs_no_secret() {
     assert!(dup.downcast_ref::<borne_server::InvalidMember>().is_some(), "{dup:#}");
     t.server.shutdown().await;
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = String::from_utf8(captured.0.lock().unwrap()[start..].to_vec()).unwrap();
     assert!(log.contains("outcome=\"wrong_password\"") && log.contains("outcome=\"unknown_profile\""), "log not captured:\n{log}");
     assert!(log.contains("member_id="), "{log}");
     let lower = log.to_lowercase();

@@ -17,6 +17,12 @@ pub(super) async fn session(
     BearerToken(token): BearerToken,
 ) -> Result<Json<MemberSummary>, ApiFailure> {
     let support = &state.config.support;
+    // A session opened with an SMS temporary password only allows choosing a new password.
+    match state.db.session_owner(&token).await {
+        Ok(Some((_, true))) => return Err(ApiFailure::new(BorneError::PasswordChangeRequired, support)),
+        Ok(_) => {}
+        Err(e) => return Err(ApiFailure::from_failure(Failure::Internal(e), support)),
+    }
     match state.db.session_member(&token).await {
         Ok(Some((_, member))) => Ok(Json(member)),
         Ok(None) => Err(ApiFailure::new(BorneError::SessionExpired, support)),

@@ -1,6 +1,13 @@
-//! A real server over a real SQLite file in a temporary directory, reached
-//! over loopback HTTP.
+//! A real server over a fresh database, reached over loopback HTTP. The
+//! databases (a SQLite file always, PostgreSQL when
+//! `BORNE_TEST_POSTGRES_URL` is set) and [`on_each_backend!`] are in
+//! `databases.rs`.
 #![allow(dead_code)]
+
+#[macro_use]
+mod databases;
+
+pub use databases::{Backend, TestDatabase};
 
 use borne_core::Secret;
 use borne_server::{Db, NewMember, RunningServer, ServerConfig};
@@ -42,7 +49,8 @@ pub struct TestServer {
     pub db: Db,
     pub http: reqwest::Client,
     pub base: String,
-    pub dir: tempfile::TempDir,
+    /// Dropped last: the database outlives the server and the pool.
+    pub database: TestDatabase,
 }
 
 pub struct Answer {
@@ -52,17 +60,34 @@ pub struct Answer {
 }
 
 impl TestServer {
-    /// A server whose database holds the demo members.
+    /// A server over a fresh SQLite file holding the demo members.
     pub async fn start() -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&format!("sqlite://{}", dir.path().join("test.db").display())).await.unwrap();
-        db.migrate().await.unwrap();
+        TestServer::start_on(&Backend::Sqlite).await
+    }
+
+    /// A server over a fresh database of `backend` holding the demo members.
+    pub async fn start_on(backend: &Backend) -> TestServer {
+        TestServer::start_with(backend, ServerConfig::default()).await
+    }
+
+    /// Like [`TestServer::start_on`], with the demo outbox on: the e-mails
+    /// and SMS it sends can be read at `GET /dev/outbox`.
+    pub async fn with_outbox(backend: &Backend) -> TestServer {
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("error").try_init();
+        let mut config = ServerConfig::default();
+        config.delivery.outbox = true;
+        TestServer::start_with(backend, config).await
+    }
+
+    pub async fn start_with(backend: &Backend, config: ServerConfig) -> TestServer {
+        let database = TestDatabase::create(backend).await;
+        let db = migrated(&database).await;
         borne_server::demo::seed(&db).await.unwrap();
-        let server = borne_server::spawn(db.clone(), SocketAddr::from(([127, 0, 0, 1], 0)), ServerConfig::default())
+        let server = borne_server::spawn(db.clone(), SocketAddr::from(([127, 0, 0, 1], 0)), config)
             .await
             .unwrap();
         let base = format!("http://{}", server.addr);
-        TestServer { server, db, http: reqwest::Client::new(), base, dir }
+        TestServer { server, db, http: reqwest::Client::new(), base, database }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -104,6 +129,13 @@ impl TestServer {
             .await
             .unwrap()
     }
+}
+
+/// Connects to `database` and applies the migrations.
+pub async fn migrated(database: &TestDatabase) -> Db {
+    let db = Db::connect(database.url()).await.unwrap_or_else(|e| panic!("{}: {e:#}", database.backend_name()));
+    db.migrate().await.unwrap_or_else(|e| panic!("{}: {e:#}", database.backend_name()));
+    db
 }
 
 impl Answer {

@@ -1,0 +1,153 @@
+//! `borne-bench`: successful log-ins per second of the real server, in this
+//! process on loopback, against the Argon2id limit of this machine (cores ÷
+//! time of one verification), with latency percentiles, peak memory and the
+//! CPU share of the load generator, which runs on the same cores.
+//!
+//! ```sh
+//! cargo run --release -p borne-bench -- [--clients 200] [--seconds 20] [--members 50]
+//! ```
+//!
+//! It measures and reports; it does not gate: the exit status is 0 whether
+//! the target is met or not, 1 when a log-in failed or the run could not be
+//! set up.
+
+mod accounts;
+mod argon;
+mod load;
+mod procfs;
+mod report;
+mod stats;
+
+use clap::Parser;
+use report::{Report, ServerSide};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Parser, Debug)]
+#[command(about = "Log-in benchmark of borne-server against the Argon2id limit of this machine")]
+struct Args {
+    /// Concurrent clients, each logging in again as soon as answered.
+    #[arg(long, default_value_t = 200)]
+    clients: usize,
+    /// Length of the measured window, in seconds.
+    #[arg(long, default_value_t = 20)]
+    seconds: u64,
+    /// Unmeasured warm-up before the window, in seconds.
+    #[arg(long, default_value_t = 2)]
+    warmup_seconds: u64,
+    /// Members to log in as (client i uses member i mod N).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=accounts::MAX_MEMBERS as i64))]
+    members: u16,
+    /// No more log-ins than this in all, warm-up included.
+    #[arg(long, default_value_t = 1_000_000)]
+    max_logins: u64,
+    /// Argon2id verifications timed one after the other for the limit.
+    #[arg(long, default_value_t = 30)]
+    samples: usize,
+    /// A database to use instead of a fresh SQLite file in a temporary
+    /// directory (e.g. postgres://…, if the server supports it). The
+    /// benchmark adds its own members there.
+    #[arg(long, env = "BORNE_BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    // The server formats its log lines as in production (level info), into nothing.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::sink)
+        .init();
+    match run(&args) {
+        Ok(report) => {
+            report.print();
+            if report.load.error_count() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("borne-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime(name: &str, workers: usize) -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(workers).thread_name(name).enable_all().build()?)
+}
+
+fn run(args: &Args) -> anyhow::Result<Report> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    eprintln!("Timing Argon2id with the server's verification function ({} samples)…", args.samples);
+    let argon = argon::measure(args.samples, cores)?;
+
+    // Two runtimes, so that the CPU time of each side can be told apart by
+    // thread name. The server's has as many workers as `#[tokio::main]` gives
+    // the borne-server binary: one per core.
+    let server_rt = runtime(report::SERVER_THREADS, cores)?;
+    let load_rt = runtime(report::LOAD_THREADS, cores)?;
+    let dir = tempfile::tempdir()?;
+    let (database_url, database) = match &args.database_url {
+        Some(url) => (url.clone(), format!("{} (given)", url.split(':').next().unwrap_or("?"))),
+        None => (format!("sqlite://{}", dir.path().join("bench.db").display()), "SQLite file (WAL) in a temporary directory".to_owned()),
+    };
+    let run_id = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.subsec_nanos() % 1_000_000;
+    let members = usize::from(args.members);
+    eprintln!("Creating {members} members ({cores} at a time)…");
+    let setup_start = Instant::now();
+    let (server, db, credentials) = server_rt.block_on(async {
+        let db = borne_server::Db::connect(&database_url).await?;
+        db.migrate().await?;
+        let credentials = accounts::create(&db, run_id, members, cores).await?;
+        let server = borne_server::spawn(db.clone(), "127.0.0.1:0".parse()?, borne_server::ServerConfig::default()).await?;
+        anyhow::Ok((server, db, credentials))
+    })?;
+    let setup = setup_start.elapsed();
+
+    let plan = load::Plan {
+        clients: args.clients,
+        warmup: Duration::from_secs(args.warmup_seconds),
+        measure: Duration::from_secs(args.seconds.max(1)),
+        max_logins: args.max_logins,
+    };
+    eprintln!("{} clients logging in for {} s (+{} s warm-up)…", plan.clients, plan.measure.as_secs(), plan.warmup.as_secs());
+    let memory_before = procfs::memory()?;
+    let peak_reset = procfs::reset_peak();
+    let checks_before = server.metrics.password_checks();
+    let cpu_before = procfs::CpuTimes::now()?;
+    let machine_before = procfs::machine_busy()?;
+    let load_start = Instant::now();
+    let load = load_rt.block_on(load::run(server.addr, Arc::new(credentials), plan))?;
+    let load_wall = load_start.elapsed();
+    let cpu_after = procfs::CpuTimes::now()?;
+    let machine_after = procfs::machine_busy()?;
+    let memory_after = procfs::memory()?;
+    let checks = server.metrics.password_checks() - checks_before;
+    server_rt.block_on(async {
+        server.shutdown().await;
+        db.close().await;
+    });
+
+    Ok(Report {
+        date: time::OffsetDateTime::now_utc().date(),
+        cpu_model: report::cpu_model(),
+        cores,
+        database,
+        members,
+        setup,
+        argon,
+        plan,
+        load,
+        server_side: ServerSide { password_checks: checks, hashing_permits: cores, tokio_workers: cores },
+        memory_before,
+        memory_after,
+        peak_reset,
+        load_wall,
+        cpu_process: cpu_after.process.saturating_sub(cpu_before.process),
+        cpu_load_generator: cpu_after.threads_since(&cpu_before, report::LOAD_THREADS),
+        cpu_machine: machine_after.saturating_sub(machine_before),
+    })
+}

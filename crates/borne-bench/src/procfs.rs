@@ -1,0 +1,128 @@
+//! What Linux says of this process: resident memory and CPU time, per thread.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// Resident memory, in KiB (`/proc/self/status`).
+#[derive(Clone, Copy, Debug)]
+pub struct Memory {
+    pub rss_kib: u64,
+    /// Peak resident memory since start or since [`reset_peak`].
+    pub peak_kib: u64,
+}
+
+pub fn memory() -> anyhow::Result<Memory> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    parse_memory(&status).ok_or_else(|| anyhow::anyhow!("/proc/self/status has no VmRSS/VmHWM"))
+}
+
+fn parse_memory(status: &str) -> Option<Memory> {
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line[name.len()..].split_whitespace().next()?.parse().ok()
+    };
+    Some(Memory { rss_kib: field("VmRSS:")?, peak_kib: field("VmHWM:")? })
+}
+
+/// Resets the peak (VmHWM) to the current RSS, so that the next reading is
+/// the peak of what runs in between. False where the kernel refuses.
+pub fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// CPU time (user + system) of the whole process, exited threads included,
+/// and of each live thread by id, with its name.
+pub struct CpuTimes {
+    pub process: Duration,
+    pub threads: HashMap<u32, (String, Duration)>,
+}
+
+impl CpuTimes {
+    pub fn now() -> anyhow::Result<CpuTimes> {
+        let tick = clock_tick();
+        let process = stat_cpu(&std::fs::read_to_string("/proc/self/stat")?, tick)?;
+        let mut threads = HashMap::new();
+        for entry in std::fs::read_dir("/proc/self/task")? {
+            let entry = entry?;
+            let Some(tid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+            // A thread may end between the listing and the reads.
+            let (Ok(stat), Ok(comm)) = (std::fs::read_to_string(entry.path().join("stat")), std::fs::read_to_string(entry.path().join("comm"))) else {
+                continue;
+            };
+            threads.insert(tid, (comm.trim().to_owned(), stat_cpu(&stat, tick)?));
+        }
+        Ok(CpuTimes { process, threads })
+    }
+
+    /// CPU time spent since `earlier` by the threads whose name starts with
+    /// `prefix` (threads alive at both readings).
+    pub fn threads_since(&self, earlier: &CpuTimes, prefix: &str) -> Duration {
+        self.threads
+            .iter()
+            .filter(|(_, (name, _))| name.starts_with(prefix))
+            .map(|(tid, (_, now))| now.saturating_sub(earlier.threads.get(tid).map_or(Duration::ZERO, |(_, then)| *then)))
+            .sum()
+    }
+}
+
+/// Busy CPU time of the whole machine, every process and core together
+/// (`/proc/stat`: all but idle and iowait), to see what else ran meanwhile.
+pub fn machine_busy() -> anyhow::Result<Duration> {
+    machine_busy_of(&std::fs::read_to_string("/proc/stat")?, clock_tick())
+}
+
+fn machine_busy_of(stat: &str, tick: u64) -> anyhow::Result<Duration> {
+    let line = stat.lines().find(|l| l.starts_with("cpu ")).ok_or_else(|| anyhow::anyhow!("/proc/stat has no cpu line"))?;
+    let ticks: Vec<u64> = line.split_whitespace().skip(1).map(str::parse).collect::<Result<_, _>>()?;
+    // user nice system idle iowait irq softirq steal (guest times are already in user).
+    let busy: u64 = ticks.iter().take(8).enumerate().filter(|(i, _)| *i != 3 && *i != 4).map(|(_, t)| t).sum();
+    Ok(Duration::from_micros(busy * 1_000_000 / tick))
+}
+
+fn clock_tick() -> u64 {
+    // SAFETY: sysconf only reads a system constant.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    u64::try_from(ticks).ok().filter(|&t| t > 0).unwrap_or(100)
+}
+
+/// utime + stime of a `stat` line (fields 14 and 15; the name, field 2, is
+/// in parentheses and may hold spaces, so count from the last `)`).
+fn stat_cpu(stat: &str, tick: u64) -> anyhow::Result<Duration> {
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).ok_or_else(|| anyhow::anyhow!("unreadable stat line"))?;
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| -> anyhow::Result<u64> { Ok(fields.get(i).ok_or_else(|| anyhow::anyhow!("short stat line"))?.parse()?) };
+    let total = ticks(11)? + ticks(12)?;
+    Ok(Duration::from_micros(total * 1_000_000 / tick))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_stat_line_whose_name_has_spaces_and_parens() {
+        let line = "4242 (tokio (rt) w) S 1 4242 4242 0 -1 4194560 1234 0 0 0 250 75 0 0 20 0 3 0 100 0 0";
+        assert_eq!(stat_cpu(line, 100).unwrap(), Duration::from_millis(3250));
+    }
+
+    #[test]
+    fn machine_busy_leaves_out_idle_and_iowait() {
+        let stat = "cpu  100 5 50 9000 40 3 2 0 0 0\ncpu0 50 2 25 4500 20 1 1 0 0 0\n";
+        assert_eq!(machine_busy_of(stat, 100).unwrap(), Duration::from_millis(1600));
+    }
+
+    #[test]
+    fn reads_rss_and_peak() {
+        let status = "Name:\tborne-bench\nVmPeak:\t  900 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   40960 kB\n";
+        let m = parse_memory(status).unwrap();
+        assert_eq!((m.rss_kib, m.peak_kib), (40960, 51200));
+    }
+
+    #[test]
+    fn this_process_is_readable() {
+        let m = memory().unwrap();
+        assert!(m.peak_kib >= m.rss_kib && m.rss_kib > 0);
+        let cpu = CpuTimes::now().unwrap();
+        assert!(!cpu.threads.is_empty());
+    }
+}

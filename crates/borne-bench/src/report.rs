@@ -1,0 +1,163 @@
+//! The printed report: a plain table, then the verdict.
+
+use crate::argon::ArgonTiming;
+use crate::load::{Outcome, Plan};
+use crate::procfs::Memory;
+use crate::stats::percentile;
+use std::time::Duration;
+
+/// Thread names of the two runtimes (Linux keeps 15 bytes of a name).
+pub const SERVER_THREADS: &str = "borne-srv";
+pub const LOAD_THREADS: &str = "bench-load";
+
+/// The target of issue 3: log-ins/s at least this share of the Argon2id limit.
+pub const TARGET_RATIO: f64 = 0.90;
+/// Keycloak's sizing guide ("Concepts for sizing CPU and memory resources"):
+/// one vCPU per 15 password-based log-ins per second.
+pub const KEYCLOAK_LOGINS_PER_VCPU: f64 = 15.0;
+/// Memory of one Argon2id computation with the server's parameters (m = 19 456 KiB).
+const ARGON2_KIB: u64 = 19_456;
+
+pub struct ServerSide {
+    /// Argon2 verifications the server ran during the load.
+    pub password_checks: u64,
+    pub hashing_permits: usize,
+    pub tokio_workers: usize,
+}
+
+pub struct Report {
+    pub date: time::Date,
+    pub cpu_model: String,
+    pub cores: usize,
+    pub database: String,
+    pub members: usize,
+    pub setup: Duration,
+    pub argon: ArgonTiming,
+    pub plan: Plan,
+    pub load: Outcome,
+    pub server_side: ServerSide,
+    pub memory_before: Memory,
+    pub memory_after: Memory,
+    /// Whether the peak was reset before the load (else it includes the setup).
+    pub peak_reset: bool,
+    /// From the first request to the last answer, warm-up and drain included.
+    pub load_wall: Duration,
+    /// CPU time of the whole process over `load_wall`.
+    pub cpu_process: Duration,
+    /// CPU time of the load generator's threads over `load_wall`.
+    pub cpu_load_generator: Duration,
+    /// Busy CPU time of the whole machine over `load_wall`, every process.
+    pub cpu_machine: Duration,
+}
+
+/// "model name" of the first CPU in /proc/cpuinfo.
+pub fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| info.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split_once(':')).map(|(_, m)| m.trim().to_owned()))
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+fn row(label: &str, value: impl std::fmt::Display) {
+    println!("  {label:<46} {value}");
+}
+
+impl Report {
+    pub fn ratio(&self) -> f64 {
+        self.load.throughput() / self.argon.limit()
+    }
+
+    pub fn verdict(&self) -> &'static str {
+        if self.ratio() >= TARGET_RATIO {
+            "PASS"
+        } else {
+            "BELOW TARGET"
+        }
+    }
+
+    pub fn print(&self) {
+        let (a, l, cores) = (&self.argon, &self.load, self.cores);
+        let limit = a.limit();
+        let throughput = l.throughput();
+        println!();
+        println!("borne-bench: successful POST /v1/login, {} concurrent clients (closed loop, no think time)", self.plan.clients);
+        println!("{}, {cores} cores ({}), release build", self.date, self.cpu_model);
+        println!("Server and load generator run in this one process and share the {cores} cores (loopback HTTP/1.1).");
+        println!();
+        println!("Argon2id ({}), the server's own verification function", a.params);
+        row(&format!("one verification, median of {}", a.samples), format!("{} (min {}, max {})", ms(a.median), ms(a.min), ms(a.max)));
+        row(&format!("limit = {cores} cores / median"), format!("{limit:.1} log-ins/s"));
+        row(&format!("{cores} threads verifying, nothing else"), format!("{:.1} verifications/s ({:.1} % of the limit)", a.parallel_rate, 100.0 * a.parallel_rate / limit));
+        println!();
+        println!("Server");
+        row("database", &self.database);
+        row("members (created before the load)", format!("{} in {:.1} s", self.members, self.setup.as_secs_f64()));
+        row("hashing permits (one per core) / tokio workers", format!("{} / {}", self.server_side.hashing_permits, self.server_side.tokio_workers));
+        println!();
+        println!("Load: {} s measured after {} s of warm-up", self.plan.measure.as_secs(), self.plan.warmup.as_secs());
+        row("successful log-ins in the window", format!("{} in {:.1} s", l.latencies.len(), l.window.as_secs_f64()));
+        row("throughput", format!("{throughput:.1} log-ins/s"));
+        row("ratio to the Argon2id limit (target >= 90 %)", format!("{:.1} %", 100.0 * self.ratio()));
+        row(
+            "latency p50 / p90 / p99 / max",
+            format!(
+                "{} / {} / {} / {}",
+                ms(percentile(&l.latencies, 50.0)),
+                ms(percentile(&l.latencies, 90.0)),
+                ms(percentile(&l.latencies, 99.0)),
+                ms(percentile(&l.latencies, 100.0))
+            ),
+        );
+        row("  (closed loop: latency ~ clients / throughput", format!("= {})", ms(Duration::from_secs_f64(self.plan.clients as f64 / throughput.max(1e-9)))));
+        row("errors", l.error_count());
+        for (kind, n) in &l.errors {
+            row(&format!("  {kind}"), n);
+        }
+        row(
+            "Argon2 verifications run by the server",
+            format!("{} for {} successful log-ins (warm-up and drain included)", self.server_side.password_checks, l.successes),
+        );
+        println!();
+        println!("Memory (resident, whole process)");
+        row("before the load (after setup)", mib(self.memory_before.rss_kib));
+        let peak_label = if self.peak_reset { "peak during the load (VmHWM, reset before it)" } else { "peak since start (VmHWM; reset refused)" };
+        row(peak_label, mib(self.memory_after.peak_kib));
+        row("growth of the peak over the resident set before", mib(self.memory_after.peak_kib.saturating_sub(self.memory_before.rss_kib)));
+        row(
+            "Argon2 memory bound (permits x 19 MiB)",
+            format!("{}; memory is bounded by the permits, not by the {} clients", mib(ARGON2_KIB * self.server_side.hashing_permits as u64), self.plan.clients),
+        );
+        println!();
+        let wall = self.load_wall.as_secs_f64();
+        let cpu = self.cpu_process.as_secs_f64();
+        let gen = self.cpu_load_generator.as_secs_f64();
+        let server = (cpu - gen).max(0.0);
+        let argon_cpu = self.server_side.password_checks as f64 * a.median.as_secs_f64();
+        println!("CPU over the whole load ({wall:.1} s wall, {cores} cores = {:.1} s available)", wall * cores as f64);
+        row("whole process", format!("{cpu:.1} s ({:.1} % of the cores)", 100.0 * cpu / (wall * cores as f64)));
+        row("load generator (its own runtime's threads)", format!("{gen:.1} s ({:.1} % of the process)", 100.0 * gen / cpu.max(1e-9)));
+        row("server (the rest)", format!("{server:.1} s"));
+        let others = (self.cpu_machine.as_secs_f64() - cpu).max(0.0);
+        row("other processes on the machine meanwhile", format!("{others:.1} s ({:.1} % of the cores)", 100.0 * others / (wall * cores as f64)));
+        row("  of which Argon2, estimated (checks x median)", format!("{argon_cpu:.1} s"));
+        row(
+            "log-ins/s per core the server got",
+            format!("{:.1} (Argon2 alone: {:.1})", l.successes as f64 / server.max(1e-9), 1.0 / a.median.as_secs_f64()),
+        );
+        println!();
+        let keycloak = KEYCLOAK_LOGINS_PER_VCPU * cores as f64;
+        println!("Beside Keycloak's published sizing (15 password log-ins/s per vCPU)");
+        row(&format!("Keycloak, {cores} vCPU"), format!("{keycloak:.0} log-ins/s"));
+        row(&format!("borne-server, {cores} cores, load generator included"), format!("{throughput:.1} log-ins/s ({:.1} per core, x{:.1})", throughput / cores as f64, throughput / keycloak));
+        println!();
+        println!("{}: {throughput:.1} log-ins/s = {:.1} % of the Argon2id limit {limit:.1}/s (target 90 %), p99 {}", self.verdict(), 100.0 * self.ratio(), ms(percentile(&l.latencies, 99.0)));
+    }
+}

@@ -1,0 +1,26 @@
+//! Setting a new password with a token (the e-mail's link, or a verified
+//! code): reset, e-mail unlock and registration all end here (MPN guide,
+//! steps 8-10). Single use; clears the lockout; revokes every session.
+
+use crate::audit::Event;
+use crate::error::Failure;
+use crate::state::AppState;
+use borne_core::api::ResetPasswordRequest;
+use borne_core::BorneError;
+
+pub(crate) async fn reset(state: &AppState, req: ResetPasswordRequest) -> Result<(), Failure> {
+    let Some(proof) = state.db.live_proof(&req.token).await? else {
+        return Err(BorneError::CodeExpired.into());
+    };
+    let Some(member) = state.db.member_by_id(proof.member_id).await? else {
+        return Err(BorneError::CodeExpired.into());
+    };
+    let hash = super::new_password_hash(req.new_password.clone(), &req.new_password_confirmation, &member.personal_info()).await?;
+    if state.db.set_password(member.id, &hash, Some(&proof.id), None).await?.is_none() {
+        return Err(BorneError::CodeExpired.into());
+    }
+    crate::notify::password_changed(state, &member);
+    state.db.audit(Event::PasswordReset, Some(member.id), Some(&proof.purpose)).await;
+    tracing::info!(member_id = member.id, purpose = %proof.purpose, outcome = "password_set", "password reset");
+    Ok(())
+}
