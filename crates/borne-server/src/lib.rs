@@ -17,6 +17,7 @@
 mod account;
 mod audit;
 pub mod config;
+pub mod config_file;
 mod db;
 pub mod delivery;
 pub mod demo;

@@ -15,7 +15,6 @@ use borne_server::{demo, Db, InvalidMember, NewMember, ServerConfig};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -29,17 +28,21 @@ struct Cli {
 enum Command {
     /// Applies the migrations, then serves the API until Ctrl-C or SIGTERM.
     Serve {
-        /// Address and port to listen on (port 0: any free port).
-        #[arg(long, env = "BORNE_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
+        /// Address and port to listen on (port 0: any free port). Default: the
+        /// configuration file's, else 127.0.0.1:8080.
+        #[arg(long, env = "BORNE_LISTEN")]
+        listen: Option<SocketAddr>,
+        /// TOML configuration file (delivery, kiosks, throttling, support
+        /// contacts…); `BORNE_*` variables win over it. See the crate README.
+        #[arg(long, env = "BORNE_CONFIG")]
+        config: Option<std::path::PathBuf>,
         #[command(flatten)]
         db: DbArgs,
-        /// Also adds the demonstration members (idempotent).
+        /// Demonstration mode: adds the demo members (idempotent) and keeps
+        /// the e-mails and SMS in an outbox readable at GET /dev/outbox from
+        /// loopback. Never in production.
         #[arg(long)]
         demo: bool,
-        /// Lifetime of a session, in seconds.
-        #[arg(long, env = "BORNE_SESSION_TTL_SECS", default_value_t = borne_server::config::DEFAULT_SESSION_TTL.as_secs())]
-        session_ttl_secs: u64,
     },
     /// Applies the migrations not yet applied.
     Migrate {
@@ -63,8 +66,9 @@ struct DbArgs {
     /// SQLite database, created if missing: sqlite://borne.db, sqlite:///var/lib/borne/borne.db;
     /// or an existing PostgreSQL database: postgres://user:password@host:5432/borne
     /// (A password in the URL: prefer the variable, kept out of the process list and of --help.)
-    #[arg(long, env = "BORNE_DATABASE_URL", hide_env_values = true, default_value = "sqlite://borne.db")]
-    database_url: String,
+    /// Default: the configuration file's, else sqlite://borne.db.
+    #[arg(long, env = "BORNE_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -126,12 +130,16 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { listen, db, demo: with_demo, session_ttl_secs } => {
-            let db = open(&db).await?;
+        Command::Serve { listen, config, db, demo: with_demo } => {
+            let settings = borne_server::config_file::load(config.as_deref(), |k| std::env::var(k).ok())?;
+            let url = db.database_url.clone().or(settings.database_url.clone());
+            let db = open(&DbArgs { database_url: url }).await?;
+            let mut config: ServerConfig = settings.server;
             if with_demo {
                 demo::seed(&db).await.context("seeding the demo members")?;
+                config.delivery.outbox = true;
             }
-            let config = ServerConfig { session_ttl: Duration::from_secs(session_ttl_secs), ..ServerConfig::default() };
+            let listen = listen.or(settings.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
             let server = borne_server::spawn(db.clone(), listen, config).await?;
             shutdown_signal().await;
             tracing::info!("shutting down");
@@ -170,8 +178,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
 }
 
 /// Connects and applies the migrations.
+const DEFAULT_DATABASE_URL: &str = "sqlite://borne.db";
+
 async fn open(args: &DbArgs) -> anyhow::Result<Db> {
-    let db = Db::connect(&args.database_url).await?;
+    let db = Db::connect(args.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)).await?;
     db.migrate().await?;
     Ok(db)
 }

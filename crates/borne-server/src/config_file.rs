@@ -1,0 +1,270 @@
+//! The operator's configuration: a TOML file (`serve --config FILE`) and
+//! `BORNE_*` environment variables, which win over the file. Secrets are
+//! best given by environment (or a file readable by the service only); they
+//! are never logged, and `Debug` of every secret prints nothing of it.
+//!
+//! ```toml
+//! [server]
+//! listen = "0.0.0.0:8443"
+//! database_url = "postgres://borne@db.internal/borne"
+//! session_ttl_secs = 1800
+//! reset_link_base = "borne://reset?token="
+//!
+//! [support]
+//! insurer = "MPN"
+//! phone = "03 88 19 22 56"
+//! chat = "le chat en ligne de votre Espace adhérent"
+//!
+//! [delivery]
+//! from = "MPN <ne-pas-repondre@mpn.example>"
+//! [delivery.smtp]
+//! host = "smtp.mpn.example"
+//! tls = "starttls"
+//! username = "borne"
+//! [delivery.sms_gateway]
+//! url = "https://sms.example/api/send"
+//! sender = "MPN"
+//!
+//! [throttle]
+//! exempt_loopback = false
+//! per_address_sensitive = { per_minute = 10, burst = 10 }
+//! ```
+//!
+//! Environment: `BORNE_LISTEN`, `BORNE_DATABASE_URL`, `BORNE_SESSION_TTL_SECS`,
+//! `BORNE_RESET_LINK_BASE`, `BORNE_PEPPER`, `BORNE_ENROLMENT_SECRET`,
+//! `BORNE_ADMIN_TOKEN`, `BORNE_DEVICE_KEY_SECRET`, `BORNE_SMTP_PASSWORD`,
+//! `BORNE_SMS_GATEWAY_TOKEN`, `BORNE_SUPPORT_INSURER`, `BORNE_SUPPORT_PHONE`,
+//! `BORNE_SUPPORT_CHAT`.
+
+use crate::config::ServerConfig;
+use crate::delivery::DeliveryConfig;
+use crate::throttle::Budget;
+use anyhow::Context;
+use borne_core::Secret;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    server: ServerSection,
+    #[serde(default)]
+    support: SupportSection,
+    delivery: Option<DeliveryConfig>,
+    #[serde(default)]
+    devices: DevicesSection,
+    #[serde(default)]
+    throttle: ThrottleSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServerSection {
+    listen: Option<SocketAddr>,
+    database_url: Option<String>,
+    session_ttl_secs: Option<u64>,
+    reset_link_base: Option<String>,
+    pepper: Option<Secret>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SupportSection {
+    insurer: Option<String>,
+    phone: Option<String>,
+    chat: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DevicesSection {
+    enrolment_secret: Option<Secret>,
+    admin_token: Option<Secret>,
+    key_secret: Option<Secret>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThrottleSection {
+    enabled: Option<bool>,
+    exempt_loopback: Option<bool>,
+    per_address: Option<BudgetSection>,
+    per_address_sensitive: Option<BudgetSection>,
+    per_device: Option<BudgetSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BudgetSection {
+    per_minute: u32,
+    burst: u32,
+}
+
+impl From<BudgetSection> for Budget {
+    fn from(b: BudgetSection) -> Budget {
+        Budget { per_minute: b.per_minute, burst: b.burst }
+    }
+}
+
+/// What `serve` runs with.
+#[derive(Debug)]
+pub struct Settings {
+    pub listen: Option<SocketAddr>,
+    pub database_url: Option<String>,
+    pub server: ServerConfig,
+}
+
+/// Reads `path` (if any), then applies the `BORNE_*` variables read with `env`.
+pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
+    let file: File = match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read the configuration file {}", p.display()))?;
+            toml::from_str(&text).with_context(|| format!("invalid configuration file {}", p.display()))?
+        }
+        None => File::default(),
+    };
+    let mut server = ServerConfig::default();
+    let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+
+    let listen = match var("BORNE_LISTEN") {
+        Some(v) => Some(v.parse().with_context(|| "BORNE_LISTEN is not an address:port".to_string())?),
+        None => file.server.listen,
+    };
+    let database_url = var("BORNE_DATABASE_URL").or(file.server.database_url);
+    if let Some(secs) = match var("BORNE_SESSION_TTL_SECS") {
+        Some(v) => Some(v.parse::<u64>().context("BORNE_SESSION_TTL_SECS is not a number of seconds")?),
+        None => file.server.session_ttl_secs,
+    } {
+        anyhow::ensure!((60..=86_400).contains(&secs), "session_ttl_secs must be between 60 and 86400");
+        server.session_ttl = Duration::from_secs(secs);
+    }
+    if let Some(base) = var("BORNE_RESET_LINK_BASE").or(file.server.reset_link_base) {
+        server.reset_link_base = base;
+    }
+    if let Some(p) = var("BORNE_PEPPER").map(Secret::new).or(file.server.pepper) {
+        anyhow::ensure!(p.expose().len() >= 32, "the pepper must be at least 32 characters");
+        server.pepper = p;
+    }
+
+    let s = &mut server.support;
+    if let Some(v) = var("BORNE_SUPPORT_INSURER").or(file.support.insurer) {
+        s.insurer = v;
+    }
+    if let Some(v) = var("BORNE_SUPPORT_PHONE").or(file.support.phone) {
+        s.phone = v;
+    }
+    if let Some(v) = var("BORNE_SUPPORT_CHAT").or(file.support.chat) {
+        s.chat = v;
+    }
+
+    if let Some(d) = file.delivery {
+        server.delivery = d;
+    }
+    if let (Some(p), Some(smtp)) = (var("BORNE_SMTP_PASSWORD"), server.delivery.smtp.as_mut()) {
+        smtp.password = Some(Secret::new(p));
+    }
+    if let (Some(t), Some(gw)) = (var("BORNE_SMS_GATEWAY_TOKEN"), server.delivery.sms_gateway.as_mut()) {
+        gw.bearer_token = Some(Secret::new(t));
+    }
+
+    let d = &mut server.devices;
+    d.enrolment_secret = var("BORNE_ENROLMENT_SECRET").map(Secret::new).or(file.devices.enrolment_secret);
+    d.admin_token = var("BORNE_ADMIN_TOKEN").map(Secret::new).or(file.devices.admin_token);
+    if let Some(k) = var("BORNE_DEVICE_KEY_SECRET").map(Secret::new).or(file.devices.key_secret) {
+        anyhow::ensure!(k.expose().len() >= 32, "the device key secret must be at least 32 characters");
+        d.key_secret = k;
+    }
+
+    let t = &mut server.throttle;
+    let ft = file.throttle;
+    if let Some(v) = ft.enabled {
+        t.enabled = v;
+    }
+    if let Some(v) = ft.exempt_loopback {
+        t.exempt_loopback = v;
+    }
+    if let Some(b) = ft.per_address {
+        t.per_address = b.into();
+    }
+    if let Some(b) = ft.per_address_sensitive {
+        t.per_address_sensitive = b.into();
+    }
+    if let Some(b) = ft.per_device {
+        t.per_device = b.into();
+    }
+    Ok(Settings { listen, database_url, server })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    fn file(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
+        f
+    }
+
+    #[test]
+    fn file_then_environment() {
+        let f = file(
+            r#"
+            [server]
+            listen = "127.0.0.1:9000"
+            database_url = "sqlite://from-file.db"
+            session_ttl_secs = 600
+            [support]
+            insurer = "MGEN"
+            phone = "36 76"
+            [delivery]
+            from = "MGEN <ne-pas-repondre@mgen.example>"
+            outbox = false
+            [delivery.sms_gateway]
+            url = "https://sms.example/send"
+            sender = "MGEN"
+            [devices]
+            admin_token = "jeton-du-fichier"
+            [throttle]
+            exempt_loopback = false
+            per_address_sensitive = { per_minute = 5, burst = 3 }
+            "#,
+        );
+        let s = load(
+            Some(f.path()),
+            env(&[("BORNE_DATABASE_URL", "postgres://db/borne"), ("BORNE_ADMIN_TOKEN", "jeton-de-l-environnement"), ("BORNE_SMS_GATEWAY_TOKEN", "t0k3n")]),
+        )
+        .unwrap();
+        assert_eq!(s.listen, Some("127.0.0.1:9000".parse().unwrap()));
+        assert_eq!(s.database_url.as_deref(), Some("postgres://db/borne"), "the environment wins");
+        assert_eq!(s.server.session_ttl, Duration::from_secs(600));
+        assert_eq!(s.server.support.insurer, "MGEN");
+        assert_eq!(s.server.support.phone, "36 76");
+        assert_eq!(s.server.devices.admin_token.as_ref().unwrap().expose(), "jeton-de-l-environnement");
+        assert_eq!(s.server.delivery.sms_gateway.as_ref().unwrap().bearer_token.as_ref().unwrap().expose(), "t0k3n");
+        assert!(!s.server.throttle.exempt_loopback);
+        assert_eq!(s.server.throttle.per_address_sensitive, Budget { per_minute: 5, burst: 3 });
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("jeton") && !shown.contains("t0k3n"), "secrets leak through Debug: {shown}");
+    }
+
+    #[test]
+    fn refuses_unknown_keys_and_weak_secrets() {
+        let f = file("[server]\nlisten_on = \"x\"\n");
+        assert!(load(Some(f.path()), env(&[])).is_err());
+        assert!(load(None, env(&[("BORNE_PEPPER", "court")])).is_err());
+        assert!(load(None, env(&[("BORNE_SESSION_TTL_SECS", "5")])).is_err());
+        assert!(load(None, env(&[("BORNE_LISTEN", "pas une adresse")])).is_err());
+        let defaults = load(None, env(&[])).unwrap();
+        assert!(defaults.server.devices.enrolment_secret.is_none());
+        assert!(!defaults.server.delivery.outbox, "the outbox is never on by default");
+    }
+}
