@@ -231,12 +231,28 @@ impl App {
             "tauri:options".into(),
             serde_json::json!({ "application": env!("CARGO_BIN_EXE_borne-adherent") }),
         );
-        let client = tokio::time::timeout(
-            Duration::from_secs(60),
-            ClientBuilder::new(HttpConnector::new()).capabilities(caps).connect(&format!("http://127.0.0.1:{port}")),
-        )
-        .await
-        .map_err(|_| anyhow!("the WebDriver session did not open within 60 s"))??;
+        // tauri-driver starts WebKitWebDriver on the native port; under load
+        // it can accept a connection before that one is ready and drop the
+        // first request, so the session is asked for a few times.
+        wait_for_port(native_port, Duration::from_secs(15))?;
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            let opened = tokio::time::timeout(
+                Duration::from_secs(60),
+                ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")),
+            )
+            .await
+            .map_err(|_| anyhow!("the WebDriver session did not open within 60 s"))?;
+            match opened {
+                Ok(client) => break client,
+                Err(e) if attempt < 4 => {
+                    eprintln!("WebDriver session attempt {attempt} failed ({e}); retrying");
+                    tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         let app = App { client, log_path, _driver: driver, _display: display_group };
         app.wait_visible("body[data-ready='true']").await.context("the app did not finish starting")?;
         Ok(app)
