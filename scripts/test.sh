@@ -18,4 +18,4 @@ BORNE_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir")
 export BORNE_TEST_POSTGRES_URL
 
 # One `cargo test` for everything: the app and its e2e tests share one build.
-cargo test --workspace --locked "$@"
+cargo test --workspace --locked --no-fail-fast "$@"
