@@ -94,11 +94,7 @@ impl Db {
     ) -> anyhow::Result<Option<()>> {
         let now = now();
         let mut tx = self.pool.begin().await.context("set password: begin")?;
-        sqlx::query("UPDATE members SET failed_attempts = failed_attempts WHERE id = $1")
-            .bind(member_id)
-            .execute(&mut *tx)
-            .await
-            .context("set password: lock the member")?;
+        crate::db::lock_member(&mut tx, member_id).await?;
         if let Some(proof_id) = proof_id {
             let consumed = sqlx::query("UPDATE one_time_proofs SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1")
                 .bind(now)

@@ -178,6 +178,21 @@ pub(crate) fn random_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Starts a transaction's work on a member by writing their row: on SQLite
+/// this takes the database's write lock at once (what `BEGIN IMMEDIATE` would
+/// do; sqlx's `begin()` is deferred), on PostgreSQL the row lock. Every
+/// transaction that reads then changes a member's security state begins here,
+/// so none of them can act on a stale read. Returns false when no such member.
+pub(crate) async fn lock_member(tx: &mut sqlx::Transaction<'_, sqlx::Any>, member_id: i64) -> anyhow::Result<bool> {
+    let touched = sqlx::query("UPDATE members SET failed_attempts = failed_attempts WHERE id = $1")
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await
+        .context("lock the member's row")?
+        .rows_affected();
+    Ok(touched == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,3 +254,4 @@ mod tests {
         db.close().await;
     }
 }
+

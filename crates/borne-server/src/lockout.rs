@@ -56,13 +56,7 @@ impl Db {
     pub(crate) async fn claim_attempt(&self, member_id: i64) -> anyhow::Result<Claim> {
         let now = now();
         let mut tx = self.pool.begin().await.context("claim: begin")?;
-        let touched = sqlx::query("UPDATE members SET failed_attempts = failed_attempts WHERE id = $1")
-            .bind(member_id)
-            .execute(&mut *tx)
-            .await
-            .context("claim: lock the member")?
-            .rows_affected();
-        if touched == 0 {
+        if !crate::db::lock_member(&mut tx, member_id).await? {
             return Ok(Claim::Gone);
         }
         sqlx::query("DELETE FROM login_claims WHERE member_id = $1 AND expires_at <= $2")

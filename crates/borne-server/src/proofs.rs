@@ -88,11 +88,7 @@ impl Db {
         let token = random_token();
         let code = random_code();
         let mut tx = self.pool.begin().await.context("proof: begin")?;
-        sqlx::query("UPDATE members SET failed_attempts = failed_attempts WHERE id = $1")
-            .bind(member_id)
-            .execute(&mut *tx)
-            .await
-            .context("proof: lock the member")?;
+        crate::db::lock_member(&mut tx, member_id).await?;
         let carried: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(code_attempts), 0) FROM one_time_proofs
              WHERE member_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",

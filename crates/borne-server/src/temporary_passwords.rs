@@ -36,11 +36,7 @@ impl Db {
         let id = random_id();
         let password = generate();
         let mut tx = self.pool.begin().await.context("temporary password: begin")?;
-        sqlx::query("UPDATE members SET failed_attempts = failed_attempts WHERE id = $1")
-            .bind(member_id)
-            .execute(&mut *tx)
-            .await
-            .context("temporary password: lock the member")?;
+        crate::db::lock_member(&mut tx, member_id).await?;
         let carried: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(attempts), 0) FROM temporary_passwords WHERE member_id = $1 AND used_at IS NULL AND expires_at > $2",
         )

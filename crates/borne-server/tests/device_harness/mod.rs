@@ -18,18 +18,6 @@ use std::sync::Arc;
 pub const ENROLMENT_SECRET: &str = "inscription-des-bornes-2024";
 pub const ADMIN_TOKEN: &str = "jeton-administrateur-de-test";
 
-/// The devices migration (migrations/{sqlite,postgres}/…_devices.sql),
-/// applied by hand: this test needs only this table.
-const DEVICES_SCHEMA: &str = "CREATE TABLE devices (
-    id          TEXT    PRIMARY KEY,
-    name        TEXT    NOT NULL,
-    enrolled_at INTEGER NOT NULL,
-    version     TEXT,
-    healthy     INTEGER CHECK (healthy IN (0, 1)),
-    detail      TEXT,
-    last_seen   INTEGER
-)";
-
 pub struct Harness {
     pub base: String,
     pub http: reqwest::Client,
@@ -86,8 +74,8 @@ impl Harness {
         let dir = Arc::new(tempfile::tempdir().unwrap());
         let url = format!("sqlite://{}", dir.path().join("devices.db").display());
         let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
         let sqlite = sqlx::SqlitePool::connect(&url).await.unwrap();
-        sqlx::query(DEVICES_SCHEMA).execute(&sqlite).await.unwrap();
         Harness::serve(db, sqlite, url, dir, devices, throttle).await
     }
 
