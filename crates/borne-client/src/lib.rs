@@ -5,7 +5,11 @@
 //! Only idempotent calls (session look-up, log-out) are retried; a log-in is
 //! never sent twice, since a repeated wrong password would count twice.
 
-use borne_core::api::{ApiError, LoginRequest, LoginResponse, MemberSummary};
+use borne_core::api::{
+    Accepted, ApiError, ChangePasswordRequest, Channel, ChannelOption, ForgotPasswordRequest, LoginRequest, LoginResponse,
+    MemberSummary, Purpose, RegisterRequest, ResetPasswordRequest, TokenResponse, UnlockRequest, UnlockResponse,
+    UnlockSendRequest, VerifyCodeRequest,
+};
 use borne_core::{BorneError, Identifier, Secret};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use std::time::Duration;
@@ -75,8 +79,7 @@ impl Client {
     /// `POST /v1/login`. Never retried.
     pub async fn login(&self, identifier: &Identifier, password: &Secret) -> Result<LoginResponse, BorneError> {
         let body = LoginRequest { identifier: identifier.canonical().to_owned(), password: password.clone() };
-        let resp = self.request(Method::POST, "v1/login").json(&body).send().await.map_err(transport_error)?;
-        read_json(resp).await
+        self.post_json("v1/login", &body, None).await
     }
 
     /// `GET /v1/session`: who the token belongs to.
@@ -88,6 +91,68 @@ impl Client {
     /// `POST /v1/logout`: revokes the token. Idempotent on the server.
     pub async fn logout(&self, token: &Secret) -> Result<(), BorneError> {
         let resp = self.send_idempotent(|| self.request(Method::POST, "v1/logout").bearer_auth(token.expose())).await?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(error_from(resp).await)
+        }
+    }
+
+    /// `POST /v1/password/forgot` (MPN guide): always the same answer.
+    pub async fn forgot_password(&self, req: &ForgotPasswordRequest) -> Result<Accepted, BorneError> {
+        self.post_json("v1/password/forgot", req, None).await
+    }
+
+    /// `POST /v1/codes/verify`: the code typed at a kiosk for the link's token.
+    /// Never retried: each submission counts as one of the 5 tries.
+    pub async fn verify_code(&self, purpose: Purpose, identifier: &str, code: &Secret) -> Result<TokenResponse, BorneError> {
+        let req = VerifyCodeRequest { purpose, identifier: identifier.to_owned(), code: code.clone() };
+        self.post_json("v1/codes/verify", &req, None).await
+    }
+
+    /// `POST /v1/password/reset` with a token (link or verified code).
+    pub async fn reset_password(&self, token: &Secret, new_password: &Secret, confirmation: &Secret) -> Result<(), BorneError> {
+        let req = ResetPasswordRequest { token: token.clone(), new_password: new_password.clone(), new_password_confirmation: confirmation.clone() };
+        self.post_no_content("v1/password/reset", &req, None).await
+    }
+
+    /// `POST /v1/unlock` (MGEN guide): NIR + date of birth.
+    pub async fn unlock(&self, nir: &str, birthdate: &str) -> Result<UnlockResponse, BorneError> {
+        let req = UnlockRequest { nir: nir.to_owned(), birthdate: birthdate.to_owned() };
+        self.post_json("v1/unlock", &req, None).await
+    }
+
+    /// `POST /v1/unlock/send`: the channel the member chose.
+    pub async fn unlock_send(&self, unlock_id: &str, channel: Channel) -> Result<ChannelOption, BorneError> {
+        let req = UnlockSendRequest { unlock_id: unlock_id.to_owned(), channel };
+        self.post_json("v1/unlock/send", &req, None).await
+    }
+
+    /// `POST /v1/password/change` from a session (temporary or normal).
+    pub async fn change_password(&self, session: &Secret, req: &ChangePasswordRequest) -> Result<LoginResponse, BorneError> {
+        self.post_json("v1/password/change", req, Some(session)).await
+    }
+
+    /// `POST /v1/register` ("Pas encore inscrit ?"): always the same answer.
+    pub async fn register(&self, req: &RegisterRequest) -> Result<Accepted, BorneError> {
+        self.post_json("v1/register", req, None).await
+    }
+
+    /// A POST that is never retried (each one may count or send something).
+    async fn post(&self, path: &str, body: &impl serde::Serialize, bearer: Option<&Secret>) -> Result<Response, BorneError> {
+        let mut req = self.request(Method::POST, path).json(body);
+        if let Some(token) = bearer {
+            req = req.bearer_auth(token.expose());
+        }
+        req.send().await.map_err(transport_error)
+    }
+
+    async fn post_json<T: serde::de::DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize, bearer: Option<&Secret>) -> Result<T, BorneError> {
+        read_json(self.post(path, body, bearer).await?).await
+    }
+
+    async fn post_no_content(&self, path: &str, body: &impl serde::Serialize, bearer: Option<&Secret>) -> Result<(), BorneError> {
+        let resp = self.post(path, body, bearer).await?;
         if resp.status().is_success() {
             Ok(())
         } else {
