@@ -82,7 +82,7 @@ fn runtime(name: &str, workers: usize) -> anyhow::Result<tokio::runtime::Runtime
 fn run(args: &Args) -> anyhow::Result<Report> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     eprintln!("Timing Argon2id with the server's verification function ({} samples)…", args.samples);
-    let argon = argon::measure(args.samples, cores)?;
+    let mut argon = argon::ArgonTiming::measure(args.samples, cores)?;
 
     // Two runtimes, so that the CPU time of each side can be told apart by
     // thread name. The server's has as many workers as `#[tokio::main]` gives
@@ -91,7 +91,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
     let load_rt = runtime(report::LOAD_THREADS, cores)?;
     let dir = tempfile::tempdir()?;
     let (database_url, database) = match &args.database_url {
-        Some(url) => (url.clone(), format!("{} (given)", url.split(':').next().unwrap_or("?"))),
+        Some(url) => (url.clone(), format!("{}, given (a server on this machine counts among the other processes)", url.split(':').next().unwrap_or("?"))),
         None => (format!("sqlite://{}", dir.path().join("bench.db").display()), "SQLite file (WAL) in a temporary directory".to_owned()),
     };
     let run_id = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.subsec_nanos() % 1_000_000;
@@ -130,6 +130,8 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         server.shutdown().await;
         db.close().await;
     });
+    eprintln!("Timing Argon2id again ({} samples)…", args.samples);
+    argon.round(args.samples)?;
 
     Ok(Report {
         date: time::OffsetDateTime::now_utc().date(),
@@ -141,7 +143,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         argon,
         plan,
         load,
-        server_side: ServerSide { password_checks: checks, hashing_permits: cores, tokio_workers: cores },
+        server_side: ServerSide { password_checks: checks, hashing_permits: borne_server::verification_permits(), tokio_workers: cores },
         memory_before,
         memory_after,
         peak_reset,

@@ -92,20 +92,26 @@ impl Report {
         println!("{}, {cores} cores ({}), release build", self.date, self.cpu_model);
         println!("Server and load generator run in this one process and share the {cores} cores (loopback HTTP/1.1).");
         println!();
-        println!("Argon2id ({}), the server's own verification function", a.params);
-        row(&format!("one verification, median of {}", a.samples), format!("{} (min {}, max {})", ms(a.median), ms(a.min), ms(a.max)));
+        println!("Argon2id ({}), the server's own verification function, timed before and after the load", a.params);
+        let rounds: Vec<String> = a.round_medians.iter().map(|m| ms(*m)).collect();
+        row(
+            &format!("one verification, median of {}", a.times.len()),
+            format!("{} (rounds {}; min {}, max {})", ms(a.median()), rounds.join(" / "), ms(a.times[0]), ms(a.times[a.times.len() - 1])),
+        );
         row(&format!("limit = {cores} cores / median"), format!("{limit:.1} log-ins/s"));
-        row(&format!("{cores} threads verifying, nothing else"), format!("{:.1} verifications/s ({:.1} % of the limit)", a.parallel_rate, 100.0 * a.parallel_rate / limit));
+        let parallel = a.parallel_rate();
+        row(&format!("{cores} threads verifying, nothing else"), format!("{parallel:.1} verifications/s ({:.1} % of the limit)", 100.0 * parallel / limit));
         println!();
         println!("Server");
         row("database", &self.database);
         row("members (created before the load)", format!("{} in {:.1} s", self.members, self.setup.as_secs_f64()));
-        row("hashing permits (one per core) / tokio workers", format!("{} / {}", self.server_side.hashing_permits, self.server_side.tokio_workers));
+        row("log-in verification permits / tokio workers", format!("{} / {}", self.server_side.hashing_permits, self.server_side.tokio_workers));
         println!();
         println!("Load: {} s measured after {} s of warm-up", self.plan.measure.as_secs(), self.plan.warmup.as_secs());
         row("successful log-ins in the window", format!("{} in {:.1} s", l.latencies.len(), l.window.as_secs_f64()));
         row("throughput", format!("{throughput:.1} log-ins/s"));
         row("ratio to the Argon2id limit (target >= 90 %)", format!("{:.1} %", 100.0 * self.ratio()));
+        row(&format!("ratio to {cores} threads verifying, nothing else"), format!("{:.1} %", 100.0 * throughput / parallel));
         row(
             "latency p50 / p90 / p99 / max",
             format!(
@@ -132,25 +138,25 @@ impl Report {
         row(peak_label, mib(self.memory_after.peak_kib));
         row("growth of the peak over the resident set before", mib(self.memory_after.peak_kib.saturating_sub(self.memory_before.rss_kib)));
         row(
-            "Argon2 memory bound (permits x 19 MiB)",
-            format!("{}; memory is bounded by the permits, not by the {} clients", mib(ARGON2_KIB * self.server_side.hashing_permits as u64), self.plan.clients),
+            "  of which Argon2 at most (permits x 19 MiB)",
+            format!("{}, whatever the number of clients (the rest: connections, caches)", mib(ARGON2_KIB * self.server_side.hashing_permits as u64)),
         );
         println!();
         let wall = self.load_wall.as_secs_f64();
         let cpu = self.cpu_process.as_secs_f64();
         let gen = self.cpu_load_generator.as_secs_f64();
         let server = (cpu - gen).max(0.0);
-        let argon_cpu = self.server_side.password_checks as f64 * a.median.as_secs_f64();
+        let argon_cpu = self.server_side.password_checks as f64 * a.median().as_secs_f64();
         println!("CPU over the whole load ({wall:.1} s wall, {cores} cores = {:.1} s available)", wall * cores as f64);
         row("whole process", format!("{cpu:.1} s ({:.1} % of the cores)", 100.0 * cpu / (wall * cores as f64)));
         row("load generator (its own runtime's threads)", format!("{gen:.1} s ({:.1} % of the process)", 100.0 * gen / cpu.max(1e-9)));
         row("server (the rest)", format!("{server:.1} s"));
+        row("  of which Argon2, at least (checks x median)", format!("{argon_cpu:.1} s"));
         let others = (self.cpu_machine.as_secs_f64() - cpu).max(0.0);
         row("other processes on the machine meanwhile", format!("{others:.1} s ({:.1} % of the cores)", 100.0 * others / (wall * cores as f64)));
-        row("  of which Argon2, estimated (checks x median)", format!("{argon_cpu:.1} s"));
         row(
             "log-ins/s per core the server got",
-            format!("{:.1} (Argon2 alone: {:.1})", l.successes as f64 / server.max(1e-9), 1.0 / a.median.as_secs_f64()),
+            format!("{:.1} (Argon2 alone: {:.1})", l.successes as f64 / server.max(1e-9), 1.0 / a.median().as_secs_f64()),
         );
         println!();
         let keycloak = KEYCLOAK_LOGINS_PER_VCPU * cores as f64;

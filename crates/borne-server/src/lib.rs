@@ -42,7 +42,7 @@ pub use db::Db;
 pub use http::router;
 pub use members::{InvalidMember, NewMember};
 pub use metrics::Metrics;
-pub use passwords::{hash_password_blocking, verify_password_blocking, HashingMemory};
+pub use passwords::{hash_password_blocking, verification_permits, verify_password_blocking, HashingMemory};
 pub use server::{spawn, RunningServer};
 pub use state::AppState;
 
