@@ -3,6 +3,7 @@
 //! on loopback over a fresh demo database.
 
 use borne_client::Client;
+use borne_core::support::Support;
 
 pub struct Backend {
     pub client: Client,
@@ -14,13 +15,13 @@ pub struct Backend {
 
 pub const BACKEND_URL_VAR: &str = "BORNE_BACKEND_URL";
 
-pub async fn resolve() -> Result<Backend, String> {
+pub async fn resolve(support: &Support) -> Result<Backend, String> {
     match std::env::var(BACKEND_URL_VAR) {
         Ok(url) if !url.trim().is_empty() => {
             let client = Client::new(url.trim()).map_err(|e| e.to_string())?;
             Ok(Backend { client, demo: false, embedded: None })
         }
-        _ => embedded().await,
+        _ => embedded(support).await,
     }
 }
 
@@ -34,7 +35,7 @@ struct Embedded {
 struct Embedded;
 
 #[cfg(feature = "demo")]
-async fn embedded() -> Result<Backend, String> {
+async fn embedded(support: &Support) -> Result<Backend, String> {
     let fail = |what: &str, e: &dyn std::fmt::Display| format!("serveur de démonstration : {what} ({e})");
     let dir = tempfile::Builder::new().prefix("borne-demo-").tempdir().map_err(|e| fail("dossier temporaire", &e))?;
     let url = format!("sqlite://{}", dir.path().join("demo.db").display());
@@ -46,6 +47,7 @@ async fn embedded() -> Result<Backend, String> {
     // server's outbox (loopback only) instead of being delivered.
     let mut config = borne_server::ServerConfig::default();
     config.delivery.outbox = true;
+    config.support = support.clone();
     let server = borne_server::spawn(db, listen, config)
         .await
         .map_err(|e| fail("écoute", &e))?;
@@ -55,7 +57,7 @@ async fn embedded() -> Result<Backend, String> {
 }
 
 #[cfg(not(feature = "demo"))]
-async fn embedded() -> Result<Backend, String> {
+async fn embedded(_support: &Support) -> Result<Backend, String> {
     Err(format!(
         "aucun serveur configuré. Indiquez l'adresse du serveur de la mutuelle dans la variable {BACKEND_URL_VAR} (par exemple https://adherents.mutuelle.fr/api)."
     ))

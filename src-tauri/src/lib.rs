@@ -1,37 +1,65 @@
 //! Borne Adhérent, the Tauri app: a thin layer of commands over plain Rust.
-//! The rules live in `borne-core`, the backend calls in `borne-client`; this
-//! crate only wires them to the window and holds the member's session.
+//! The rules live in `borne-core`, the backend calls in `borne-client`, the
+//! insurer's profile and guides in `borne-content`; this crate only wires
+//! them to the window and holds the member's session and procedure.
 
 mod backend;
 mod commands;
+mod deep_link;
 mod logging;
 mod state;
 mod ui_error;
 
+use commands::{checks, info, procedures, session};
 use state::AppState;
 
-/// Starts the app. Exits with a clear message when no backend can be used.
+pub const PROFILE_VAR: &str = "BORNE_PROFILE";
+
+fn exit_with(message: &str) -> ! {
+    tracing::error!("{message}");
+    eprintln!("Borne Adhérent ne peut pas démarrer : {message}");
+    std::process::exit(2);
+}
+
+/// Starts the app. Exits with a clear message when the profile or the
+/// backend cannot be used.
 pub fn run() {
     logging::init();
-    let backend = match tauri::async_runtime::block_on(backend::resolve()) {
-        Ok(b) => b,
-        Err(message) => {
-            tracing::error!("{message}");
-            eprintln!("Borne Adhérent ne peut pas démarrer : {message}");
-            std::process::exit(2);
-        }
-    };
-    tracing::info!(demo = backend.demo, "backend ready");
-    let state = AppState::new(backend);
+    let profile_id = std::env::var(PROFILE_VAR).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "mpn".into());
+    let profile = borne_content::profile(profile_id.trim())
+        .unwrap_or_else(|e| exit_with(&format!("profil de mutuelle {PROFILE_VAR}={profile_id} inutilisable ({e})")));
+    let backend = tauri::async_runtime::block_on(backend::resolve(&profile.support)).unwrap_or_else(|m| exit_with(&m));
+    tracing::info!(demo = backend.demo, profile = %profile.id, "backend ready");
+    let state = AppState::new(backend, profile);
 
     tauri::Builder::default()
+        .plugin(tauri_plugin_deep_link::init())
         .manage(state)
+        .setup(|app| {
+            deep_link::listen(app);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::check_identifier,
-            commands::login,
-            commands::current_member,
-            commands::logout,
+            info::app_info,
+            info::set_language,
+            info::guides,
+            info::help,
+            info::take_deep_link,
+            checks::check_identifier,
+            checks::check_unlock,
+            checks::check_password,
+            session::login,
+            session::current_member,
+            session::change_password,
+            session::logout,
+            procedures::forgot_password,
+            procedures::register,
+            procedures::unlock,
+            procedures::unlock_send,
+            procedures::resend,
+            procedures::verify_code,
+            procedures::reset_password,
+            procedures::cancel_procedure,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the Tauri application");

@@ -1,9 +1,10 @@
 //! The one error type every command returns to the UI: `{code, message}`,
-//! plus the field it belongs to and, for a wrong password, the attempts left.
+//! plus the field it belongs to and, for a wrong password or code, the
+//! attempts left. The message is in the member's language.
 
 use borne_core::error::Field;
 use borne_core::support::Support;
-use borne_core::{BorneError, ErrorCode};
+use borne_core::{BorneError, ErrorCode, Lang};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -17,15 +18,23 @@ pub struct UiError {
 }
 
 impl UiError {
-    pub fn new(e: &BorneError, support: &Support) -> UiError {
+    pub fn new(e: &BorneError, lang: Lang, support: &Support) -> UiError {
         UiError {
             code: e.code(),
-            message: e.message(support),
+            message: e.message_in(lang, support),
             field: e.field(),
             attempts_left: match e {
-                BorneError::WrongPassword { attempts_left } => Some(*attempts_left),
+                BorneError::WrongPassword { attempts_left } | BorneError::CodeInvalid { attempts_left } => Some(*attempts_left),
                 _ => None,
             },
         }
+    }
+}
+
+impl UiError {
+    /// The same error, shown next to another field of the form.
+    pub fn on(mut self, field: Field) -> UiError {
+        self.field = Some(field);
+        self
     }
 }

@@ -4,6 +4,7 @@
 //! |---|---|---|---|---|---|---|
 //! | Jeanne Martin | `2 78 03 69 123 045 34` | `jeanne.martin@exemple.fr` | `Mutuelle2024` | `MPN-000123` | `06 12 34 56 78` | 15/03/1978, Rhône (69) |
 //! | Paul Durand | `1 65 11 2A 004 118 70` | `paul.durand@exemple.fr` | `Adherent2024` | `MPN-000456` | `07 81 23 45 67` | 02/11/1965, Ajaccio, Corse-du-Sud (2A) |
+//! | Marc Petit | `1 72 04 67 482 031 71` | `marc.petit@exemple.fr` | `Borne2024Demo` | `MPN-000321` | `06 90 12 34 56` (Guadeloupe: no SMS, so unlocking uses the e-mail automatically) | 08/04/1972, Bas-Rhin (67) |
 //!
 //!
 //! Not yet registered (known from the insurer's records, no account: try
@@ -41,6 +42,16 @@ pub fn members() -> Vec<NewMember> {
             first_name: "Paul".into(),
             last_name: "Durand".into(),
             password: Secret::new("Adherent2024"),
+        },
+        NewMember {
+            nir: "1 72 04 67 482 031 71".into(),
+            email: "marc.petit@exemple.fr".into(),
+            phone: Some("06 90 12 34 56".into()),
+            birthdate: "08/04/1972".into(),
+            member_number: "MPN-000321".into(),
+            first_name: "Marc".into(),
+            last_name: "Petit".into(),
+            password: Secret::new("Borne2024Demo"),
         },
     ]
 }

@@ -1,0 +1,61 @@
+//! What the UI needs to draw itself: the insurer's profile, the language, the
+//! guides (the walkthrough) and the help topics, all from `borne-content`.
+
+use crate::state::AppState;
+use crate::ui_error::UiError;
+use borne_content::{Guide, HelpTopic, Profile};
+use borne_core::procedures::RESEND_COOLDOWN_SECS;
+use borne_core::{BorneError, Lang};
+use serde::Serialize;
+use tauri::State;
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    pub demo: bool,
+    pub version: &'static str,
+    pub lang: Lang,
+    pub resend_cooldown_secs: u64,
+    pub profile: Profile,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        demo: state.backend.demo,
+        version: env!("CARGO_PKG_VERSION"),
+        lang: state.lang(),
+        resend_cooldown_secs: RESEND_COOLDOWN_SECS,
+        profile: state.profile.clone(),
+    }
+}
+
+#[tauri::command]
+pub fn set_language(state: State<'_, AppState>, lang: String) -> Result<(), UiError> {
+    let lang = Lang::parse(&lang).ok_or_else(|| state.fail(BorneError::BadRequest))?;
+    *state.lang.lock().unwrap_or_else(|p| p.into_inner()) = lang;
+    tracing::info!(?lang, "language chosen");
+    Ok(())
+}
+
+#[tauri::command]
+pub fn guides(state: State<'_, AppState>) -> Result<Vec<Guide>, UiError> {
+    borne_content::guides(&state.profile.id, state.lang()).map_err(|e| {
+        tracing::error!("guides unreadable: {e}");
+        state.fail(BorneError::Unexpected)
+    })
+}
+
+#[tauri::command]
+pub fn help(state: State<'_, AppState>) -> Result<Vec<HelpTopic>, UiError> {
+    borne_content::help(&state.profile.id, state.lang()).map_err(|e| {
+        tracing::error!("help unreadable: {e}");
+        state.fail(BorneError::Unexpected)
+    })
+}
+
+/// The screen a `borne://` link asked for, once (the token stays here).
+#[tauri::command]
+pub async fn take_deep_link(state: State<'_, AppState>) -> Result<Option<crate::deep_link::Opened>, UiError> {
+    Ok(state.pending_link.lock().await.take())
+}
+
