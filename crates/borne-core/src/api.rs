@@ -2,6 +2,7 @@
 //! reference server. Serde only: no HTTP here.
 
 use crate::error::{BorneError, ErrorCode};
+use crate::lang::Lang;
 use crate::password::Rule;
 use crate::secret::Secret;
 use crate::support::Support;
@@ -129,18 +130,40 @@ pub struct Accepted {
 }
 
 impl Accepted {
-    /// The answer to every forgotten-password request (MPN guide, step 6).
+    /// The answer to every forgotten-password request (MPN guide, step 6), in French.
     pub fn forgot_password() -> Accepted {
-        Accepted {
-            message: "Si les informations saisies correspondent à un compte, un e-mail « Réinitialisation de mot de passe » vient de vous être envoyé. Il contient un lien et un code valables 30 minutes. Si vous n'avez rien reçu, pensez à vérifier dans vos spams ou courriers indésirables.".into(),
-        }
+        Accepted::forgot_password_in(Lang::Fr)
     }
 
-    /// The answer to every registration request ("Pas encore inscrit ?").
+    /// [`Accepted::forgot_password`] in `lang`.
+    pub fn forgot_password_in(lang: Lang) -> Accepted {
+        Accepted::in_lang(
+            lang,
+            "Si les informations saisies correspondent à un compte, un e-mail « Réinitialisation de mot de passe » vient de vous être envoyé. Il contient un lien et un code valables 30 minutes. Si vous n'avez rien reçu, pensez à vérifier dans vos spams ou courriers indésirables.",
+            "If the information entered matches an account, an e-mail “Réinitialisation de mot de passe” (password reset) has just been sent to you. It contains a link and a code valid for 30 minutes. If you have not received anything, remember to check your spam or junk mail folder.",
+        )
+    }
+
+    /// The answer to every registration request ("Pas encore inscrit ?"), in French.
     pub fn registration() -> Accepted {
-        Accepted {
-            message: "Si les informations saisies correspondent à un adhérent, un e-mail contenant un code d'activation valable 30 minutes vient de vous être envoyé. Si vous n'avez rien reçu, pensez à vérifier dans vos spams ou courriers indésirables.".into(),
-        }
+        Accepted::registration_in(Lang::Fr)
+    }
+
+    /// [`Accepted::registration`] in `lang`.
+    pub fn registration_in(lang: Lang) -> Accepted {
+        Accepted::in_lang(
+            lang,
+            "Si les informations saisies correspondent à un adhérent, un e-mail contenant un code d'activation valable 30 minutes vient de vous être envoyé. Si vous n'avez rien reçu, pensez à vérifier dans vos spams ou courriers indésirables.",
+            "If the information entered matches a member, an e-mail containing an activation code valid for 30 minutes has just been sent to you. If you have not received anything, remember to check your spam or junk mail folder.",
+        )
+    }
+
+    fn in_lang(lang: Lang, fr: &str, en: &str) -> Accepted {
+        let message = match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        };
+        Accepted { message: message.into() }
     }
 }
 
@@ -311,6 +334,16 @@ mod tests {
             let back: ApiError = serde_json::from_str(&json).unwrap();
             assert_eq!(back.into_error(), e);
         }
+    }
+
+    #[test]
+    fn accepted_in_both_languages() {
+        assert_eq!(Accepted::forgot_password(), Accepted::forgot_password_in(Lang::Fr));
+        assert_eq!(Accepted::registration(), Accepted::registration_in(Lang::Fr));
+        assert!(Accepted::forgot_password().message.contains("« Réinitialisation de mot de passe »"));
+        let en = Accepted::forgot_password_in(Lang::En).message;
+        assert!(en.contains("30 minutes") && en.contains("spam"), "{en}");
+        assert!(Accepted::registration_in(Lang::En).message.contains("activation code"));
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! Every error a member can see, with its stable code and its French message.
+//! Every error a member can see, with its stable code and its message in
+//! French (the default) and English.
 //!
 //! The codes are part of the UI contract and of the API: they never change
 //! meaning. The messages follow the MPN guide's wording where it has one.
 
+use crate::lang::Lang;
 use crate::password::Rule;
 use crate::support::Support;
 use serde::{Deserialize, Serialize};
@@ -126,6 +128,21 @@ pub enum Field {
     Code,
 }
 
+impl ErrorCode {
+    /// Every code, in declaration order (a test checks each has a message in
+    /// every language; add a new code here too).
+    pub const ALL: [ErrorCode; 31] = {
+        use ErrorCode::*;
+        [
+            IdentifierMissing, NirLength, NirCharacters, NirFirstDigit, NirKey, EmailInvalid, PasswordMissing,
+            WrongPassword, UnknownProfile, AccountBlocked, TooManyRequests, SessionExpired, BackendUnavailable,
+            BadRequest, BirthDateMissing, BirthDateFormat, BirthDateInvalid, BirthDateNirMismatch, MemberNumberMissing,
+            PasswordPolicy, PasswordsDiffer, CurrentPasswordWrong, NotBlocked, IdentityNotVerified, CodeInvalid,
+            CodeExpired, NoContactChannel, ChannelUnavailable, PasswordChangeRequired, DeviceUnauthorized, Unexpected,
+        ]
+    };
+}
+
 impl BorneError {
     pub fn code(&self) -> ErrorCode {
         use BorneError::*;
@@ -181,86 +198,185 @@ impl BorneError {
         }
     }
 
-    /// The polite French message shown to the member, saying what to do next.
+    /// The polite French message shown to the member, saying what to do next
+    /// (the same as `message_in(Lang::Fr, support)`).
     pub fn message(&self, support: &Support) -> String {
+        self.message_in(Lang::Fr, support)
+    }
+
+    /// The polite message shown to the member in `lang`, saying what to do
+    /// next. Both languages are written side by side so that they keep the
+    /// same meaning; the insurer's chat and phone come from `support`.
+    pub fn message_in(&self, lang: Lang, support: &Support) -> String {
         use BorneError::*;
-        let contact = format!(
-            "Si le problème persiste, contactez un conseiller mutualiste sur {} ou par téléphone au {}.",
-            support.chat, support.phone
+        let (chat, phone, insurer) = (&support.chat, &support.phone, &support.insurer);
+        let t = |fr: String, en: String| if lang == Lang::En { en } else { fr };
+        let contact = t(
+            format!("Si le problème persiste, contactez un conseiller mutualiste sur {chat} ou par téléphone au {phone}."),
+            format!("If the problem persists, contact an {insurer} adviser through the online chat (“{chat}”) or by phone on {phone}."),
         );
         match self {
-            IdentifierMissing => "Veuillez saisir votre numéro de Sécurité Sociale avec la clé (15 chiffres) ou l'adresse e-mail ayant servi à la création du compte.".into(),
-            NirLength { typed } => format!(
-                "Le numéro de Sécurité Sociale avec la clé compte 15 chiffres ; vous en avez saisi {typed}. Vérifiez-le sur votre carte Vitale."
+            IdentifierMissing => t(
+                "Veuillez saisir votre numéro de Sécurité Sociale avec la clé (15 chiffres) ou l'adresse e-mail ayant servi à la création du compte.".into(),
+                "Please enter your social security number with its key (15 digits) or the e-mail address you used to create your account.".into(),
             ),
-            NirCharacters => "Le numéro de Sécurité Sociale ne contient que des chiffres (et 2A ou 2B pour un département de Corse). Vérifiez votre saisie.".into(),
-            NirFirstDigit => "Le numéro de Sécurité Sociale commence par 1 ou 2. Vérifiez votre saisie sur votre carte Vitale.".into(),
-            NirKey => "La clé (les 2 derniers chiffres) ne correspond pas au numéro de Sécurité Sociale saisi. Vérifiez chaque chiffre sur votre carte Vitale.".into(),
-            EmailInvalid => "Cette adresse e-mail n'est pas valide. Vérifiez-la (exemple : prenom.nom@exemple.fr).".into(),
-            PasswordMissing => "Veuillez saisir votre mot de passe.".into(),
+            NirLength { typed } => t(
+                format!("Le numéro de Sécurité Sociale avec la clé compte 15 chiffres ; vous en avez saisi {typed}. Vérifiez-le sur votre carte Vitale."),
+                format!("Your social security number with its key has 15 digits; you have entered {typed}. Please check it on your carte Vitale."),
+            ),
+            NirCharacters => t(
+                "Le numéro de Sécurité Sociale ne contient que des chiffres (et 2A ou 2B pour un département de Corse). Vérifiez votre saisie.".into(),
+                "A social security number contains only digits (and 2A or 2B for a département of Corsica). Please check what you have entered.".into(),
+            ),
+            NirFirstDigit => t(
+                "Le numéro de Sécurité Sociale commence par 1 ou 2. Vérifiez votre saisie sur votre carte Vitale.".into(),
+                "A social security number starts with 1 or 2. Please check what you have entered against your carte Vitale.".into(),
+            ),
+            NirKey => t(
+                "La clé (les 2 derniers chiffres) ne correspond pas au numéro de Sécurité Sociale saisi. Vérifiez chaque chiffre sur votre carte Vitale.".into(),
+                "The key (the last 2 digits) does not match the social security number entered. Please check each digit on your carte Vitale.".into(),
+            ),
+            EmailInvalid => t(
+                "Cette adresse e-mail n'est pas valide. Vérifiez-la (exemple : prenom.nom@exemple.fr).".into(),
+                "This e-mail address is not valid. Please check it (for example: firstname.lastname@example.com).".into(),
+            ),
+            PasswordMissing => t("Veuillez saisir votre mot de passe.".into(), "Please enter your password.".into()),
             WrongPassword { attempts_left } => {
                 let left = match attempts_left {
-                    0 => String::new(),
-                    1 => " Il vous reste 1 tentative avant le blocage de votre compte.".into(),
-                    n => format!(" Il vous reste {n} tentatives avant le blocage de votre compte."),
+                    0 => (String::new(), String::new()),
+                    1 => (
+                        " Il vous reste 1 tentative avant le blocage de votre compte.".into(),
+                        " You have 1 attempt left before your account is blocked.".into(),
+                    ),
+                    n => (
+                        format!(" Il vous reste {n} tentatives avant le blocage de votre compte."),
+                        format!(" You have {n} attempts left before your account is blocked."),
+                    ),
                 };
-                format!(
-                    "Mot de passe incorrect : veuillez vous assurer d'avoir saisi le bon mot de passe.{left} En cas d'oubli de votre mot de passe, utilisez le lien « Mot de passe oublié ? » sous le formulaire de connexion."
+                t(
+                    format!("Mot de passe incorrect : veuillez vous assurer d'avoir saisi le bon mot de passe.{} En cas d'oubli de votre mot de passe, utilisez le lien « Mot de passe oublié ? » sous le formulaire de connexion.", left.0),
+                    format!("Incorrect password: please make sure you have entered the right password.{} If you have forgotten your password, use the “Forgotten password?” link below the log-in form.", left.1),
                 )
             }
-            UnknownProfile => "Ce profil est inconnu : veuillez vérifier l'exactitude du numéro de Sécurité Sociale saisi avec la clé, soit 15 chiffres sans espace. Si votre numéro de Sécurité Sociale est juste, êtes-vous bien inscrit ? Si ce n'est pas le cas, utilisez le lien « Pas encore inscrit ? » sous le formulaire de connexion.".into(),
-            AccountBlocked => "Après trois tentatives infructueuses, votre compte est bloqué. Cliquez sur « Débloquez votre compte » pour recevoir un mot de passe temporaire.".into(),
-            TooManyRequests { retry_after_secs } => format!(
-                "Trop de tentatives en peu de temps. Veuillez patienter {} avant de réessayer.",
-                human_wait(*retry_after_secs)
+            UnknownProfile => t(
+                "Ce profil est inconnu : veuillez vérifier l'exactitude du numéro de Sécurité Sociale saisi avec la clé, soit 15 chiffres sans espace. Si votre numéro de Sécurité Sociale est juste, êtes-vous bien inscrit ? Si ce n'est pas le cas, utilisez le lien « Pas encore inscrit ? » sous le formulaire de connexion.".into(),
+                "This profile is unknown: please check the social security number entered with its key, that is 15 digits without spaces. If your social security number is right, have you registered? If not, use the “Not registered yet?” link below the log-in form.".into(),
             ),
-            SessionExpired => "Votre session a expiré. Veuillez vous reconnecter.".into(),
-            BackendUnavailable => format!(
-                "Le service {} est momentanément indisponible. Veuillez réessayer dans quelques instants. {contact}",
-                support.insurer
+            AccountBlocked => t(
+                "Après trois tentatives infructueuses, votre compte est bloqué. Cliquez sur « Débloquez votre compte » pour recevoir un mot de passe temporaire.".into(),
+                "After three unsuccessful attempts, your account is blocked. Click “Unlock your account” to receive a temporary password.".into(),
             ),
-            BirthDateMissing => "Veuillez saisir votre date de naissance au format jj/mm/aaaa.".into(),
-            BirthDateFormat => "Saisissez votre date de naissance au format jj/mm/aaaa, par exemple 05/03/1978.".into(),
-            BirthDateInvalid => "Cette date de naissance n'existe pas ou n'est pas passée. Vérifiez le jour, le mois et l'année (jj/mm/aaaa).".into(),
-            BirthDateNirMismatch => "Cette date de naissance ne correspond pas à l'année et au mois de naissance inscrits dans votre numéro de Sécurité Sociale. Vérifiez les deux saisies.".into(),
-            MemberNumberMissing => "Veuillez saisir votre numéro interne (votre numéro d'adhérent), indiqué sur votre carte de tiers payant.".into(),
+            TooManyRequests { retry_after_secs } => t(
+                format!("Trop de tentatives en peu de temps. Veuillez patienter {} avant de réessayer.", human_wait(*retry_after_secs, Lang::Fr)),
+                format!("Too many attempts in a short time. Please wait {} before trying again.", human_wait(*retry_after_secs, Lang::En)),
+            ),
+            SessionExpired => t(
+                "Votre session a expiré. Veuillez vous reconnecter.".into(),
+                "Your session has expired. Please log in again.".into(),
+            ),
+            BackendUnavailable => t(
+                format!("Le service {insurer} est momentanément indisponible. Veuillez réessayer dans quelques instants. {contact}"),
+                format!("The {insurer} service is temporarily unavailable. Please try again in a few moments. {contact}"),
+            ),
+            BirthDateMissing => t(
+                "Veuillez saisir votre date de naissance au format jj/mm/aaaa.".into(),
+                "Please enter your date of birth as dd/mm/yyyy.".into(),
+            ),
+            BirthDateFormat => t(
+                "Saisissez votre date de naissance au format jj/mm/aaaa, par exemple 05/03/1978.".into(),
+                "Enter your date of birth as dd/mm/yyyy, for example 05/03/1978 for 5 March 1978.".into(),
+            ),
+            BirthDateInvalid => t(
+                "Cette date de naissance n'existe pas ou n'est pas passée. Vérifiez le jour, le mois et l'année (jj/mm/aaaa).".into(),
+                "This date of birth does not exist or is not in the past. Please check the day, the month and the year (dd/mm/yyyy).".into(),
+            ),
+            BirthDateNirMismatch => t(
+                "Cette date de naissance ne correspond pas à l'année et au mois de naissance inscrits dans votre numéro de Sécurité Sociale. Vérifiez les deux saisies.".into(),
+                "This date of birth does not match the year and month of birth contained in your social security number. Please check both entries.".into(),
+            ),
+            MemberNumberMissing => t(
+                "Veuillez saisir votre numéro interne (votre numéro d'adhérent), indiqué sur votre carte de tiers payant.".into(),
+                "Please enter your internal number (your member number), shown on your carte de tiers payant (health insurance card).".into(),
+            ),
             PasswordPolicy { broken } => {
-                let rules: Vec<&str> = broken.iter().map(|r| r.label()).collect();
-                format!("Ce mot de passe ne respecte pas les règles : {}. Choisissez-en un autre.", rules.join(" ; ").to_lowercase())
+                let rules = |sep: &str| broken.iter().map(|r| r.label_in(lang)).collect::<Vec<_>>().join(sep).to_lowercase();
+                t(
+                    format!("Ce mot de passe ne respecte pas les règles : {}. Choisissez-en un autre.", rules(" ; ")),
+                    format!("This password does not follow the rules: {}. Please choose another one.", rules("; ")),
+                )
             }
-            PasswordsDiffer => "Les deux mots de passe saisis ne sont pas identiques. Saisissez le même mot de passe dans les deux champs.".into(),
-            CurrentPasswordWrong => "Votre mot de passe actuel est incorrect. Vérifiez-le et réessayez.".into(),
-            NotBlocked => "Votre compte n'est pas bloqué. Si vous avez oublié votre mot de passe, suivez la procédure « Mot de passe oublié ? ».".into(),
-            IdentityNotVerified => format!(
-                "Nous n'avons pas pu vérifier votre identité avec ces informations. Vérifiez votre numéro de Sécurité Sociale avec la clé et votre date de naissance. {contact}"
+            PasswordsDiffer => t(
+                "Les deux mots de passe saisis ne sont pas identiques. Saisissez le même mot de passe dans les deux champs.".into(),
+                "The two passwords entered are not the same. Please enter the same password in both fields.".into(),
+            ),
+            CurrentPasswordWrong => t(
+                "Votre mot de passe actuel est incorrect. Vérifiez-le et réessayez.".into(),
+                "Your current password is incorrect. Please check it and try again.".into(),
+            ),
+            NotBlocked => t(
+                "Votre compte n'est pas bloqué. Si vous avez oublié votre mot de passe, suivez la procédure « Mot de passe oublié ? ».".into(),
+                "Your account is not blocked. If you have forgotten your password, follow the “Forgotten password?” procedure.".into(),
+            ),
+            IdentityNotVerified => t(
+                format!("Nous n'avons pas pu vérifier votre identité avec ces informations. Vérifiez votre numéro de Sécurité Sociale avec la clé et votre date de naissance. {contact}"),
+                format!("We could not verify your identity with this information. Please check your social security number with its key and your date of birth. {contact}"),
             ),
             CodeInvalid { attempts_left } => match attempts_left {
-                0 => "Ce code est incorrect. Demandez un nouveau code.".into(),
-                1 => "Ce code est incorrect. Vérifiez-le dans le message reçu : il vous reste 1 essai.".into(),
-                n => format!("Ce code est incorrect. Vérifiez-le dans le message reçu : il vous reste {n} essais."),
+                0 => t(
+                    "Ce code est incorrect. Demandez un nouveau code.".into(),
+                    "This code is incorrect. Please ask for a new code.".into(),
+                ),
+                1 => t(
+                    "Ce code est incorrect. Vérifiez-le dans le message reçu : il vous reste 1 essai.".into(),
+                    "This code is incorrect. Please check it in the message you received: you have 1 try left.".into(),
+                ),
+                n => t(
+                    format!("Ce code est incorrect. Vérifiez-le dans le message reçu : il vous reste {n} essais."),
+                    format!("This code is incorrect. Please check it in the message you received: you have {n} tries left."),
+                ),
             },
-            CodeExpired => "Ce code ou ce lien n'est plus valable (il a expiré, a déjà servi ou a été saisi trop de fois). Recommencez la démarche pour en recevoir un nouveau.".into(),
-            NoContactChannel => format!(
-                "Nous ne connaissons ni numéro de portable ni adresse e-mail pour vous envoyer un mot de passe temporaire. Un conseiller mutualiste peut débloquer votre compte : {}, ou par téléphone au {}.",
-                support.chat, support.phone
+            CodeExpired => t(
+                "Ce code ou ce lien n'est plus valable (il a expiré, a déjà servi ou a été saisi trop de fois). Recommencez la démarche pour en recevoir un nouveau.".into(),
+                "This code or link is no longer valid (it has expired, has already been used or was entered too many times). Please start the procedure again to receive a new one.".into(),
             ),
-            ChannelUnavailable => "Ce moyen de réception n'est pas disponible pour votre compte. Choisissez-en un autre.".into(),
-            PasswordChangeRequired => "Pour continuer, choisissez d'abord votre nouveau mot de passe.".into(),
-            DeviceUnauthorized => format!("Cette borne n'est pas reconnue par le service. Veuillez prévenir le personnel de l'agence. {contact}"),
-            BadRequest => format!("La demande n'a pas pu être traitée. Veuillez vérifier votre saisie et réessayer. {contact}"),
-            Unexpected => format!(
-                "Une erreur inattendue s'est produite. Veuillez réessayer. {contact}"
+            NoContactChannel => t(
+                format!("Nous ne connaissons ni numéro de portable ni adresse e-mail pour vous envoyer un mot de passe temporaire. Un conseiller mutualiste peut débloquer votre compte : {chat}, ou par téléphone au {phone}."),
+                format!("We have neither a mobile number nor an e-mail address to send you a temporary password. An {insurer} adviser can unlock your account: through the online chat (“{chat}”) or by phone on {phone}."),
+            ),
+            ChannelUnavailable => t(
+                "Ce moyen de réception n'est pas disponible pour votre compte. Choisissez-en un autre.".into(),
+                "This way of receiving it is not available for your account. Please choose another one.".into(),
+            ),
+            PasswordChangeRequired => t(
+                "Pour continuer, choisissez d'abord votre nouveau mot de passe.".into(),
+                "To continue, please first choose your new password.".into(),
+            ),
+            DeviceUnauthorized => t(
+                format!("Cette borne n'est pas reconnue par le service. Veuillez prévenir le personnel de l'agence. {contact}"),
+                format!("This kiosk is not recognised by the service. Please tell the branch staff. {contact}"),
+            ),
+            BadRequest => t(
+                format!("La demande n'a pas pu être traitée. Veuillez vérifier votre saisie et réessayer. {contact}"),
+                format!("Your request could not be processed. Please check what you have entered and try again. {contact}"),
+            ),
+            Unexpected => t(
+                format!("Une erreur inattendue s'est produite. Veuillez réessayer. {contact}"),
+                format!("An unexpected error has occurred. Please try again. {contact}"),
             ),
         }
     }
 }
 
-fn human_wait(secs: u64) -> String {
+fn human_wait(secs: u64, lang: Lang) -> String {
+    let (second, seconds, minute, minutes) = match lang {
+        Lang::Fr => ("seconde", "secondes", "minute", "minutes"),
+        Lang::En => ("second", "seconds", "minute", "minutes"),
+    };
     match secs {
-        0 | 1 => "1 seconde".into(),
-        s if s < 60 => format!("{s} secondes"),
-        s if s < 120 => "1 minute".into(),
-        s => format!("{} minutes", s.div_ceil(60)),
+        0 | 1 => format!("1 {second}"),
+        s if s < 60 => format!("{s} {seconds}"),
+        s if s < 120 => format!("1 {minute}"),
+        s => format!("{} {minutes}", s.div_ceil(60)),
     }
 }
 
@@ -279,6 +395,71 @@ mod tests {
         assert!(BorneError::AccountBlocked.message(&s).contains("Débloquez votre compte"));
         let down = BorneError::BackendUnavailable.message(&s);
         assert!(down.contains("03 88 19 22 56") && down.contains("chat"), "{down}");
+    }
+
+    /// One error of each code, with details, through the wire type.
+    fn one_of_each() -> Vec<BorneError> {
+        ErrorCode::ALL
+            .iter()
+            .map(|&code| {
+                crate::api::ApiError {
+                    code,
+                    message: String::new(),
+                    attempts_left: Some(2),
+                    retry_after_secs: Some(90),
+                    rules: Some(vec![Rule::MinLength, Rule::NotCommon]),
+                }
+                .into_error()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn all_codes_listed_once() {
+        let errors = one_of_each();
+        for (e, code) in errors.iter().zip(ErrorCode::ALL) {
+            assert_eq!(e.code(), code);
+        }
+        let mut names: Vec<String> = ErrorCode::ALL.iter().map(|c| serde_json::to_string(c).unwrap()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+    }
+
+    #[test]
+    fn every_code_has_an_english_message() {
+        let s = Support::default();
+        for e in one_of_each() {
+            let (fr, en) = (e.message_in(Lang::Fr, &s), e.message_in(Lang::En, &s));
+            assert!(!en.trim().is_empty(), "{:?}", e.code());
+            assert_ne!(fr, en, "{:?}", e.code());
+            assert_eq!(fr, e.message(&s), "message() is the French one");
+            for french in ["Veuillez", "Vérifiez", " vous ", "mot de passe"] {
+                assert!(!en.contains(french), "{:?}: {en}", e.code());
+            }
+        }
+    }
+
+    #[test]
+    fn english_wording() {
+        let s = Support::default();
+        let en = |e: BorneError| e.message_in(Lang::En, &s);
+        let wrong = en(BorneError::WrongPassword { attempts_left: 2 });
+        assert!(wrong.starts_with("Incorrect password"), "{wrong}");
+        assert!(wrong.contains("You have 2 attempts left"), "{wrong}");
+        assert!(wrong.contains("“Forgotten password?”"), "{wrong}");
+        assert!(en(BorneError::WrongPassword { attempts_left: 1 }).contains("You have 1 attempt left "));
+        assert!(!en(BorneError::WrongPassword { attempts_left: 0 }).contains("left"));
+        assert!(en(BorneError::UnknownProfile).contains("“Not registered yet?”"));
+        assert!(en(BorneError::AccountBlocked).contains("“Unlock your account”"));
+        let down = en(BorneError::BackendUnavailable);
+        assert!(down.contains("03 88 19 22 56") && down.contains(&s.chat), "{down}");
+        assert!(en(BorneError::TooManyRequests { retry_after_secs: 90 }).contains("1 minute"));
+        assert!(en(BorneError::TooManyRequests { retry_after_secs: 30 }).contains("30 seconds"));
+        let policy = en(BorneError::PasswordPolicy { broken: vec![Rule::MinLength, Rule::Digit] });
+        assert!(policy.contains("at least 8 characters; at least one digit"), "{policy}");
+        let fr = BorneError::PasswordPolicy { broken: vec![Rule::MinLength, Rule::Digit] }.message(&s);
+        assert!(fr.contains("au moins 8 caractères ; au moins un chiffre"), "{fr}");
     }
 
     #[test]

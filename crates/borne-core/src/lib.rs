@@ -2,8 +2,9 @@
 //!
 //! This crate is the single source of truth for every rule a member meets:
 //! the NIR (numéro de sécurité sociale) check, the e-mail check, the password
-//! policy, and the French messages of every error. It depends on neither Tauri
-//! nor HTTP, so the app, the client and the reference server all share it.
+//! policy, and the messages of every error (in French, the default, and in
+//! English with [`Lang::En`]). It depends on neither Tauri nor HTTP, so the
+//! app, the client and the reference server all share it.
 
 pub mod api;
 pub mod birthdate;
@@ -11,13 +12,26 @@ pub mod contact;
 pub mod email;
 pub mod error;
 pub mod identifier;
+pub mod lang;
 pub mod nir;
 pub mod password;
+
 pub mod secret;
 pub mod support;
+
+/// Timings of the account procedures that the app enforces and the UI shows.
+pub mod procedures {
+    /// The delay, in seconds, before a member may ask again for the same
+    /// e-mail (forgotten password, activation code, unlock link) at a kiosk:
+    /// the app refuses a `resend` with `too_many_requests` until it is over,
+    /// and the UI counts it down, so that repeated presses at a busy kiosk
+    /// do not flood the member's inbox or the mail service.
+    pub const RESEND_COOLDOWN_SECS: u64 = 60;
+}
 
 pub use birthdate::BirthDate;
 pub use error::{BorneError, ErrorCode};
 pub use identifier::Identifier;
+pub use lang::Lang;
 pub use nir::Nir;
 pub use secret::Secret;

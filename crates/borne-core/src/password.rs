@@ -3,6 +3,7 @@
 //! rules through the app; the server enforces the same ones.
 
 use crate::birthdate::BirthDate;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -31,15 +32,28 @@ impl Rule {
     /// The MPN guide's rules, checked on the password alone.
     pub const ALL: [Rule; 6] = [Rule::MinLength, Rule::Uppercase, Rule::Lowercase, Rule::Digit, Rule::NotCommon, Rule::MaxLength];
 
+    /// The French label (the same as `label_in(Lang::Fr)`).
     pub fn label(self) -> &'static str {
-        match self {
-            Rule::MinLength => "Au moins 8 caractères",
-            Rule::MaxLength => "Au plus 128 caractères",
-            Rule::Uppercase => "Au moins une lettre majuscule",
-            Rule::Lowercase => "Au moins une lettre minuscule",
-            Rule::Digit => "Au moins un chiffre",
-            Rule::NotCommon => "Pas un mot de passe trop courant",
-            Rule::NoPersonalInfo => "Ni votre nom, ni votre prénom, ni votre numéro de Sécurité Sociale, ni votre date de naissance",
+        self.label_in(Lang::Fr)
+    }
+
+    /// The line of the checklist in `lang`.
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        let (fr, en) = match self {
+            Rule::MinLength => ("Au moins 8 caractères", "At least 8 characters"),
+            Rule::MaxLength => ("Au plus 128 caractères", "At most 128 characters"),
+            Rule::Uppercase => ("Au moins une lettre majuscule", "At least one capital letter"),
+            Rule::Lowercase => ("Au moins une lettre minuscule", "At least one lower-case letter"),
+            Rule::Digit => ("Au moins un chiffre", "At least one digit"),
+            Rule::NotCommon => ("Pas un mot de passe trop courant", "Not a password that is too common"),
+            Rule::NoPersonalInfo => (
+                "Ni votre nom, ni votre prénom, ni votre numéro de Sécurité Sociale, ni votre date de naissance",
+                "Neither your last name, nor your first name, nor your social security number, nor your date of birth",
+            ),
+        };
+        match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
         }
     }
 
@@ -150,11 +164,17 @@ impl PersonalInfo {
 }
 
 /// The checklist including the member's own information (what the server
-/// enforces, and what the app shows once it knows who the member is).
+/// enforces, and what the app shows once it knows who the member is), with
+/// French labels.
 pub fn check_with(password: &str, info: &PersonalInfo) -> Vec<RuleCheck> {
-    let mut list = check(password);
+    check_with_in(password, info, Lang::Fr)
+}
+
+/// [`check_with`] with the labels in `lang`.
+pub fn check_with_in(password: &str, info: &PersonalInfo, lang: Lang) -> Vec<RuleCheck> {
+    let mut list = check_in(password, lang);
     let rule = Rule::NoPersonalInfo;
-    list.insert(list.len() - 1, RuleCheck { rule, label: rule.label().into(), met: !info.found_in(password) });
+    list.insert(list.len() - 1, RuleCheck { rule, label: rule.label_in(lang).into(), met: !info.found_in(password) });
     list
 }
 
@@ -171,10 +191,16 @@ pub struct RuleCheck {
     pub met: bool,
 }
 
+/// The checklist of the password alone, with French labels.
 pub fn check(password: &str) -> Vec<RuleCheck> {
+    check_in(password, Lang::Fr)
+}
+
+/// [`check`] with the labels in `lang`.
+pub fn check_in(password: &str, lang: Lang) -> Vec<RuleCheck> {
     Rule::ALL
         .iter()
-        .map(|r| RuleCheck { rule: *r, label: r.label().into(), met: r.is_met(password) })
+        .map(|r| RuleCheck { rule: *r, label: r.label_in(lang).into(), met: r.is_met(password) })
         .collect()
 }
 
@@ -222,6 +248,21 @@ mod tests {
         assert_eq!(broken_rules_with("Bleu19780315", &info), vec![Rule::NoPersonalInfo]);
         assert!(broken_rules_with("Mutuelle2024", &info).is_empty());
         assert_eq!(check_with("x", &info).len(), Rule::ALL.len() + 1);
+    }
+
+    #[test]
+    fn labels_in_both_languages() {
+        let info = PersonalInfo::default();
+        let fr = check_with("x", &info);
+        let en = check_with_in("x", &info, Lang::En);
+        assert_eq!(fr, check_with_in("x", &info, Lang::Fr));
+        assert_eq!(fr.len(), en.len());
+        for (f, e) in fr.iter().zip(&en) {
+            assert_eq!((f.rule, f.met), (e.rule, e.met));
+            assert_ne!(f.label, e.label);
+            assert_eq!(e.label, e.rule.label_in(Lang::En));
+        }
+        assert_eq!(check_in("x", Lang::En)[0].label, "At least 8 characters");
     }
 
     #[test]
