@@ -7,8 +7,10 @@
 use anyhow::{anyhow, bail, Context, Result};
 use borne_core::Secret;
 use borne_server::{Db, NewMember, RunningServer, ServerConfig};
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -128,7 +130,38 @@ fn display() -> Result<(String, Option<Group>)> {
     bail!("no free X display")
 }
 
+/// Which mobile phone the insurer knows for a member (MGEN guide: only
+/// mobiles of metropolitan France can receive the SMS).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phone {
+    /// `06 12 34 56 78`, reached by SMS at `+33612345678`.
+    Metropolitan,
+    /// No phone at all.
+    None,
+    /// `06 90 12 34 56`, a Guadeloupe mobile: never offered for the SMS.
+    Overseas,
+}
+
+impl Phone {
+    pub fn typed(self) -> Option<&'static str> {
+        match self {
+            Phone::Metropolitan => Some("06 12 34 56 78"),
+            Phone::None => None,
+            Phone::Overseas => Some("06 90 12 34 56"),
+        }
+    }
+
+    /// Where the demo outbox files an SMS to this phone (E.164).
+    pub fn sms_to(self) -> Option<&'static str> {
+        match self {
+            Phone::Metropolitan => Some("+33612345678"),
+            _ => None,
+        }
+    }
+}
+
 /// A member a test creates, with everything needed to log in.
+#[derive(Clone)]
 pub struct TestMember {
     pub nir: String,
     pub nir_typed: String,
@@ -136,10 +169,18 @@ pub struct TestMember {
     pub password: String,
     pub first_name: String,
     pub last_name: String,
+    /// `jj/mm/aaaa`; the NIR says born in June 1985.
+    pub birthdate: String,
+    pub member_number: String,
+    pub phone: Phone,
+    /// False: known from the insurer's records only, no account yet
+    /// ("Pas encore inscrit ?").
+    pub registered: bool,
 }
 
 impl TestMember {
-    /// A member with a valid NIR built from `serial` (3 digits).
+    /// A member with a valid NIR built from `serial` (3 digits): a woman born
+    /// in June 1985 in Paris (75), with a metropolitan mobile and an account.
     pub fn new(serial: u32) -> TestMember {
         let body = format!("2850675123{serial:03}");
         let key = borne_core::nir::compute_key(&body);
@@ -149,47 +190,186 @@ impl TestMember {
             &nir[0..1], &nir[1..3], &nir[3..5], &nir[5..7], &nir[7..10], &nir[10..13], &nir[13..15]
         );
         TestMember {
+            member_number: format!("MPN-{}", &nir[10..13]),
             nir,
             nir_typed,
             email: format!("adherente{serial}@exemple.fr"),
             password: format!("Secret{serial}Borne"),
             first_name: "Élise".into(),
             last_name: format!("Testeuse{serial}"),
+            birthdate: "12/06/1985".into(),
+            phone: Phone::Metropolitan,
+            registered: true,
         }
+    }
+
+    pub fn with_phone(mut self, phone: Phone) -> TestMember {
+        self.phone = phone;
+        self
+    }
+
+    /// Known from the insurer's records, not registered yet.
+    pub fn unregistered(mut self) -> TestMember {
+        self.registered = false;
+        self
+    }
+
+    /// The same NIR with a wrong key (the last two digits).
+    pub fn nir_with_wrong_key(&self) -> String {
+        let key: u32 = self.nir[13..].parse().expect("numeric key");
+        format!("{}{:02}", &self.nir[..13], (key % 97) + 1)
+    }
+
+    fn new_member(&self) -> NewMember {
+        NewMember {
+            nir: self.nir.clone(),
+            email: self.email.clone(),
+            phone: self.phone.typed().map(Into::into),
+            birthdate: self.birthdate.clone(),
+            member_number: self.member_number.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            password: if self.registered { Secret::new(self.password.clone()) } else { Secret::default() },
+        }
+    }
+}
+
+/// How the reference server of a test is set up.
+#[derive(Clone, Debug)]
+pub struct BackendOptions {
+    /// The demo outbox (`GET /dev/outbox`): every e-mail and SMS is kept
+    /// there, which is how the tests read codes and temporary passwords.
+    pub outbox: bool,
+}
+
+impl Default for BackendOptions {
+    fn default() -> Self {
+        BackendOptions { outbox: true }
     }
 }
 
 pub struct Backend {
     pub server: RunningServer,
+    pub db: Db,
     _dir: tempfile::TempDir,
 }
 
 impl Backend {
+    /// A server with `members` (registered ones with their password,
+    /// unregistered ones imported from the "insurer's records") and the demo
+    /// outbox on.
     pub async fn start(members: &[&TestMember]) -> Result<Backend> {
+        Backend::start_with(members, BackendOptions::default()).await
+    }
+
+    pub async fn start_with(members: &[&TestMember], options: BackendOptions) -> Result<Backend> {
         init_server_logging();
         let dir = tempfile::tempdir()?;
         let db = Db::connect(&format!("sqlite://{}", dir.path().join("e2e.db").display())).await?;
         db.migrate().await?;
         for m in members {
-            db.add_member(&NewMember {
-                nir: m.nir.clone(),
-                email: m.email.clone(),
-                phone: Some("06 12 34 56 78".into()),
-                birthdate: "12/06/1985".into(),
-                member_number: format!("MPN-{}", &m.nir[10..13]),
-                first_name: m.first_name.clone(),
-                last_name: m.last_name.clone(),
-                password: Secret::new(m.password.clone()),
-            })
-            .await?;
+            if m.registered {
+                db.add_member(&m.new_member()).await?;
+            } else {
+                db.import_member(&m.new_member()).await?;
+            }
         }
-        let server = borne_server::spawn(db, SocketAddr::from(([127, 0, 0, 1], 0)), ServerConfig::default()).await?;
-        Ok(Backend { server, _dir: dir })
+        let mut config = ServerConfig::default();
+        config.delivery.outbox = options.outbox;
+        let server = borne_server::spawn(db.clone(), SocketAddr::from(([127, 0, 0, 1], 0)), config).await?;
+        Ok(Backend { server, db, _dir: dir })
     }
 
     pub fn url(&self) -> String {
         format!("http://{}", self.server.addr)
     }
+
+    /// Every message of the demo outbox, oldest first (`{to, kind, text, …}`).
+    pub async fn outbox(&self) -> Result<Vec<serde_json::Value>> {
+        let addr = self.server.addr;
+        let body = tokio::task::spawn_blocking(move || -> Result<String> {
+            let mut stream = TcpStream::connect(addr)?;
+            stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+            // HTTP/1.0: the answer ends when the connection closes, no chunks.
+            stream.write_all(b"GET /dev/outbox HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?;
+            let mut raw = Vec::new();
+            stream.read_to_end(&mut raw)?;
+            let raw = String::from_utf8(raw)?;
+            let (head, body) = raw.split_once("\r\n\r\n").ok_or_else(|| anyhow!("no HTTP answer from the outbox"))?;
+            if !head.starts_with("HTTP/1.1 200") && !head.starts_with("HTTP/1.0 200") {
+                bail!("GET /dev/outbox: {}", head.lines().next().unwrap_or_default());
+            }
+            Ok(body.to_owned())
+        })
+        .await??;
+        Ok(serde_json::from_str(&body).context("the outbox is not a JSON array")?)
+    }
+
+    /// The messages sent to `to` (an e-mail address, or a phone in E.164).
+    pub async fn messages_to(&self, to: &str) -> Result<Vec<serde_json::Value>> {
+        Ok(self.outbox().await?.into_iter().filter(|e| e["to"] == to).collect())
+    }
+
+    /// The text of the newest message to `to`, once more than
+    /// `previous_count` messages were sent there (the server sends in the
+    /// background: retried for a while).
+    pub async fn last_message(&self, to: &str, previous_count: usize) -> Result<String> {
+        Ok(self.last_message_entry(to, previous_count).await?["text"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Like [`Backend::last_message`], the whole outbox entry.
+    pub async fn last_message_entry(&self, to: &str, previous_count: usize) -> Result<serde_json::Value> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let mine = self.messages_to(to).await?;
+            if mine.len() > previous_count {
+                return Ok(mine.last().cloned().unwrap_or_default());
+            }
+            if Instant::now() > deadline {
+                bail!("no new message to {to} after {WAIT:?} ({} before)", mine.len());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+}
+
+/// How many times `needle` appears in the server log of this run (shared by
+/// the tests, which run one at a time): counted before and after a step, it
+/// proves that a form refused a value without calling the server.
+pub fn server_log_count(needle: &str) -> usize {
+    std::fs::read_to_string(server_log_path()).unwrap_or_default().matches(needle).count()
+}
+
+/// The 6-digit code of a message (the first group of exactly six digits).
+pub fn six_digit_code(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no 6-digit code in the message:\n{text}"))
+        .to_owned()
+}
+
+/// The temporary password of the unlock SMS: the word after "mot de passe temporaire".
+pub fn temporary_password(sms: &str) -> String {
+    let after = sms
+        .split("mot de passe temporaire")
+        .nth(1)
+        .unwrap_or_else(|| panic!("the SMS names no temporary password:\n{sms}"));
+    after.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| !w.is_empty()).expect("a temporary password").to_owned()
+}
+
+/// The `borne://reset?token=…` link of a message.
+pub fn reset_link(text: &str) -> String {
+    let start = text.find("borne://reset?token=").unwrap_or_else(|| panic!("no reset link in the message:\n{text}"));
+    text[start..].split(|c: char| c.is_whitespace()).next().unwrap().to_owned()
+}
+
+/// Where the screenshots of the screens are kept (committed, listed in
+/// docs/screens/README.md).
+pub fn screens_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screens");
+    std::fs::create_dir_all(&dir).expect("docs/screens");
+    dir
 }
 
 /// The app window, driven through tauri-driver.
@@ -206,6 +386,13 @@ impl App {
     /// Launches the freshly built app pointed at `backend_url`, or on its
     /// embedded demo server when `None`.
     pub async fn launch(backend_url: Option<&str>, test_name: &str) -> Result<App> {
+        App::launch_with(backend_url, test_name, &[], &[]).await
+    }
+
+    /// Like [`App::launch`], with extra environment variables for the app
+    /// (e.g. `BORNE_PROFILE`) and command-line arguments (e.g. a
+    /// `borne://reset?token=…` deep link, which Linux passes that way).
+    pub async fn launch_with(backend_url: Option<&str>, test_name: &str, env: &[(&str, &str)], args: &[String]) -> Result<App> {
         let (display, display_group) = display()?;
         let log_path = artifacts_dir().join(format!("app-{test_name}.log"));
         let _ = std::fs::remove_file(&log_path);
@@ -216,12 +403,16 @@ impl App {
         cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DISPLAY", &display)
             .env("BORNE_LOG_FILE", &log_path)
+            .env_remove("BORNE_PROFILE")
             .stdout(driver_log.try_clone()?)
             .stderr(driver_log);
         match backend_url {
             Some(url) => cmd.env("BORNE_BACKEND_URL", url),
             None => cmd.env_remove("BORNE_BACKEND_URL"),
         };
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let driver = Group::spawn("tauri-driver", &mut cmd)?;
         wait_for_port(port, Duration::from_secs(15))?;
 
@@ -229,7 +420,7 @@ impl App {
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_borne-adherent") }),
+            serde_json::json!({ "application": env!("CARGO_BIN_EXE_borne-adherent"), "args": args }),
         );
         // tauri-driver starts WebKitWebDriver on the native port; under load
         // it can accept a connection before that one is ready and drop the
@@ -351,6 +542,160 @@ impl App {
     pub fn app_log(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
     }
+
+    // ---- scoped helpers: a testid inside a screen root ---------------------
+    //
+    // A testid may appear on several screens (new-password, cancel, resend,
+    // help-nir…): these look it up inside `[data-testid=screen]`.
+
+    /// Waits until `id` inside `screen` is displayed.
+    pub async fn in_screen(&self, screen: &str, id: &str) -> Result<fantoccini::elements::Element> {
+        self.wait_visible(&scoped(screen, id)).await
+    }
+
+    pub async fn is_visible_in(&self, screen: &str, id: &str) -> Result<bool> {
+        let css = scoped(screen, id);
+        for el in self.call("find_all", self.client.find_all(Locator::Css(&css))).await? {
+            if self.call("is_displayed", el.is_displayed()).await? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    pub async fn click_in(&self, screen: &str, id: &str) -> Result<()> {
+        let el = self.in_screen(screen, id).await?;
+        self.call(id, el.click()).await
+    }
+
+    /// Empties the field, then types `text` key by key (input events fire).
+    pub async fn type_in(&self, screen: &str, id: &str, text: &str) -> Result<()> {
+        let el = self.in_screen(screen, id).await?;
+        self.call(id, el.clear()).await?;
+        self.call(id, el.send_keys(text)).await
+    }
+
+    pub async fn text_in(&self, screen: &str, id: &str) -> Result<String> {
+        let el = self.in_screen(screen, id).await?;
+        self.call(id, el.text()).await
+    }
+
+    /// The current value of a field.
+    pub async fn value_in(&self, screen: &str, id: &str) -> Result<String> {
+        let el = self.in_screen(screen, id).await?;
+        Ok(self.call(id, el.prop("value")).await?.unwrap_or_default())
+    }
+
+    pub async fn attr_in(&self, screen: &str, id: &str, attr: &str) -> Result<Option<String>> {
+        let el = self.in_screen(screen, id).await?;
+        self.call(id, el.attr(attr)).await
+    }
+
+    pub async fn is_enabled_in(&self, screen: &str, id: &str) -> Result<bool> {
+        let el = self.in_screen(screen, id).await?;
+        self.call(id, el.is_enabled()).await
+    }
+
+    /// Waits until the text of `id` inside `screen` contains `needle`, and returns the text.
+    pub async fn wait_text_in(&self, screen: &str, id: &str, needle: &str) -> Result<String> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self.text_in(screen, id).await.unwrap_or_default();
+            if text.contains(needle) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                bail!("[data-testid={screen}] [data-testid={id}] never contained {needle:?}; last text: {text:?}; screen shown: {}", self.current_screen().await.unwrap_or_default());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until attribute `attr` of `id` inside `screen` equals `expected`.
+    pub async fn wait_attr_in(&self, screen: &str, id: &str, attr: &str, expected: &str) -> Result<()> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let value = self.attr_in(screen, id, attr).await.unwrap_or_default();
+            if value.as_deref() == Some(expected) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("[data-testid={screen}] [data-testid={id}] {attr} never became {expected:?}; last: {value:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until no element matching `css` is displayed.
+    pub async fn wait_hidden(&self, css: &str) -> Result<()> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let mut shown = false;
+            for el in self.call("find_all", self.client.find_all(Locator::Css(css))).await? {
+                shown |= self.call("is_displayed", el.is_displayed()).await.unwrap_or(false);
+            }
+            if !shown {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("{css} still visible after {WAIT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// How many elements matching `css` are displayed.
+    pub async fn count_visible(&self, css: &str) -> Result<usize> {
+        let mut n = 0;
+        for el in self.call("find_all", self.client.find_all(Locator::Css(css))).await? {
+            if self.call("is_displayed", el.is_displayed()).await? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Waits until the screen root `screen` (e.g. "screen-reset") is shown,
+    /// and says which one is shown instead when it never is.
+    pub async fn screen(&self, screen: &str) -> Result<()> {
+        match self.wait_visible(&format!("[data-testid='{screen}']")).await {
+            Ok(_) => Ok(()),
+            Err(e) => bail!("{e}; screen shown instead: {:?}", self.current_screen().await.unwrap_or_default()),
+        }
+    }
+
+    /// The testid of the screen root that is displayed (the first one).
+    pub async fn current_screen(&self) -> Result<String> {
+        for el in self.call("find_all", self.client.find_all(Locator::Css("[data-testid^='screen-']"))).await? {
+            if self.call("is_displayed", el.is_displayed()).await.unwrap_or(false) {
+                return Ok(self.call("attr", el.attr("data-testid")).await?.unwrap_or_default());
+            }
+        }
+        Ok(String::new())
+    }
+
+    /// Presses Escape in the element that has the focus.
+    pub async fn press_escape(&self) -> Result<()> {
+        let el = self.call("active element", self.client.active_element()).await?;
+        self.call("Escape", el.send_keys(&Key::Escape)).await
+    }
+
+    /// Saves a PNG of the window to docs/screens/NAME.png, after two frames
+    /// (a screenshot right after a DOM change can show the old frame).
+    pub async fn screenshot(&self, name: &str) -> Result<()> {
+        let frames = "const done = arguments[arguments.length - 1]; \
+                      requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.call("two frames", self.client.execute_async(frames, vec![])).await?;
+        let png = self.call("screenshot", self.client.screenshot()).await?;
+        anyhow::ensure!(png.starts_with(b"\x89PNG"), "the screenshot of {name} is not a PNG");
+        std::fs::write(screens_dir().join(format!("{name}.png")), png)?;
+        Ok(())
+    }
+}
+
+/// `[data-testid='screen'] [data-testid='id']`
+pub fn scoped(screen: &str, id: &str) -> String {
+    format!("[data-testid='{screen}'] [data-testid='{id}']")
 }
 
 fn tauri_driver() -> PathBuf {
@@ -365,6 +710,20 @@ fn tauri_driver() -> PathBuf {
         candidate
     } else {
         PathBuf::from("tauri-driver")
+    }
+}
+
+/// Fails when a one-time code (6 digits) appears in `log` as a number of its
+/// own. Six digits also occur by chance as the microseconds of a timestamp
+/// (`12:01:02.123456Z`): those occurrences are not counted.
+pub fn assert_no_code(what: &str, log: &str, code: &str) {
+    let bytes = log.as_bytes();
+    for (at, _) in log.match_indices(code) {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + code.len()).copied();
+        let in_a_number = before.is_some_and(|b| b.is_ascii_digit()) || after.is_some_and(|b| b.is_ascii_digit());
+        let timestamp_fraction = before == Some(b'.') && after == Some(b'Z');
+        assert!(in_a_number || timestamp_fraction, "{what} contains a one-time code: {code:?}");
     }
 }
 

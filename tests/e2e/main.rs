@@ -1,8 +1,11 @@
 //! End-to-end tests of the real app window (tauri-driver + WebKitWebDriver
 //! under Xvfb) against a real reference server: what a member sees when
 //! logging in, following the MPN guide "ESPACE ADHÉRENT ~ CONNEXION ~".
+//! The other procedures (forgotten password, unlock, registration, guides)
+//! are in `procedures.rs`.
 
 mod harness;
+mod procedures;
 
 use anyhow::Result;
 use harness::{assert_no_secrets, serial, App, Backend, TestMember};
@@ -75,8 +78,10 @@ fn wrong_passwords_count_down_then_block_the_account() {
         app.wait_text("error-message", "votre compte est bloqué").await?;
         assert!(!app.is_visible("screen-space").await?);
 
-        app.click("link-unlock").await?;
-        app.wait_text("screen-soon", "Débloquez votre compte").await?;
+        // MGEN guide, step 1 → step 2: the unlock form.
+        app.click_in("screen-login", "link-unlock").await?;
+        app.screen("screen-unlock").await?;
+        app.wait_text("walkthrough-step", "Étape 2 sur 5").await?;
 
         let log = app.app_log();
         app.close().await;
@@ -97,10 +102,10 @@ fn unknown_profile_gets_the_guide_advice() {
         let text = app.wait_text("error-message", "Ce profil est inconnu").await?;
         assert!(text.contains("15 chiffres sans espace"), "{text}");
         assert!(text.contains("Pas encore inscrit ?"), "{text}");
-        app.click("link-register").await?;
-        app.wait_text("screen-soon", "Pas encore inscrit ?").await?;
-        app.click("back-login").await?;
-        app.testid("screen-login").await?;
+        app.click_in("screen-login", "link-register").await?;
+        app.screen("screen-register").await?;
+        app.click_in("screen-register", "cancel").await?;
+        app.wait_hidden("[data-testid='screen-register']").await?;
 
         let log = app.app_log();
         app.close().await;
@@ -177,7 +182,8 @@ fn server_log_of_the_whole_run_holds_no_secret() {
         let log = std::fs::read_to_string(harness::server_log_path())?;
         assert!(!log.is_empty(), "the server log was not captured");
         let mut secrets = vec![m.nir.clone(), m.password.clone(), "Mauvais9Passe".to_string(), ok.token.expose().to_string()];
-        for n in 101..=105 {
+        // This file's members, and those of procedures.rs.
+        for n in (101..=105).chain(201..=210) {
             let t = TestMember::new(n);
             secrets.extend([t.nir, t.password, t.email]);
         }
