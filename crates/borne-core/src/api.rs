@@ -100,6 +100,8 @@ impl ApiError {
             C::NotBlocked => BorneError::NotBlocked,
             C::IdentityNotVerified => BorneError::IdentityNotVerified,
             C::CodeInvalid => BorneError::CodeInvalid { attempts_left: self.attempts_left.unwrap_or(0) },
+            C::CodeMissing => BorneError::CodeMissing,
+            C::CodeFormat => BorneError::CodeFormat,
             C::CodeExpired => BorneError::CodeExpired,
             C::NoContactChannel => BorneError::NoContactChannel,
             C::ChannelUnavailable => BorneError::ChannelUnavailable,

@@ -61,6 +61,10 @@ pub enum BorneError {
     IdentityNotVerified,
     #[error("code invalid, {attempts_left} attempts left")]
     CodeInvalid { attempts_left: u32 },
+    #[error("code missing")]
+    CodeMissing,
+    #[error("code is not digits")]
+    CodeFormat,
     #[error("code expired or used")]
     CodeExpired,
     #[error("no contact channel")]
@@ -104,6 +108,8 @@ pub enum ErrorCode {
     NotBlocked,
     IdentityNotVerified,
     CodeInvalid,
+    CodeMissing,
+    CodeFormat,
     CodeExpired,
     NoContactChannel,
     ChannelUnavailable,
@@ -131,14 +137,14 @@ pub enum Field {
 impl ErrorCode {
     /// Every code, in declaration order (a test checks each has a message in
     /// every language; add a new code here too).
-    pub const ALL: [ErrorCode; 31] = {
+    pub const ALL: [ErrorCode; 33] = {
         use ErrorCode::*;
         [
             IdentifierMissing, NirLength, NirCharacters, NirFirstDigit, NirKey, EmailInvalid, PasswordMissing,
             WrongPassword, UnknownProfile, AccountBlocked, TooManyRequests, SessionExpired, BackendUnavailable,
             BadRequest, BirthDateMissing, BirthDateFormat, BirthDateInvalid, BirthDateNirMismatch, MemberNumberMissing,
             PasswordPolicy, PasswordsDiffer, CurrentPasswordWrong, NotBlocked, IdentityNotVerified, CodeInvalid,
-            CodeExpired, NoContactChannel, ChannelUnavailable, PasswordChangeRequired, DeviceUnauthorized, Unexpected,
+            CodeMissing, CodeFormat, CodeExpired, NoContactChannel, ChannelUnavailable, PasswordChangeRequired, DeviceUnauthorized, Unexpected,
         ]
     };
 }
@@ -172,6 +178,8 @@ impl BorneError {
             NotBlocked => ErrorCode::NotBlocked,
             IdentityNotVerified => ErrorCode::IdentityNotVerified,
             CodeInvalid { .. } => ErrorCode::CodeInvalid,
+            CodeMissing => ErrorCode::CodeMissing,
+            CodeFormat => ErrorCode::CodeFormat,
             CodeExpired => ErrorCode::CodeExpired,
             NoContactChannel => ErrorCode::NoContactChannel,
             ChannelUnavailable => ErrorCode::ChannelUnavailable,
@@ -193,7 +201,7 @@ impl BorneError {
             PasswordPolicy { .. } => Some(Field::NewPassword),
             PasswordsDiffer => Some(Field::NewPasswordConfirmation),
             CurrentPasswordWrong => Some(Field::CurrentPassword),
-            CodeInvalid { .. } => Some(Field::Code),
+            CodeInvalid { .. } | CodeMissing | CodeFormat => Some(Field::Code),
             _ => None,
         }
     }
@@ -335,6 +343,14 @@ impl BorneError {
                     format!("This code is incorrect. Please check it in the message you received: you have {n} tries left."),
                 ),
             },
+            CodeMissing => t(
+                "Veuillez saisir le code à 6 chiffres reçu par e-mail.".into(),
+                "Please type the 6-digit code you received by e-mail.".into(),
+            ),
+            CodeFormat => t(
+                "Le code ne contient que des chiffres (6 chiffres). Recopiez-le depuis le message reçu.".into(),
+                "The code is made of digits only (6 digits). Please copy it from the message you received.".into(),
+            ),
             CodeExpired => t(
                 "Ce code ou ce lien n'est plus valable (il a expiré, a déjà servi ou a été saisi trop de fois). Recommencez la démarche pour en recevoir un nouveau.".into(),
                 "This code or link is no longer valid (it has expired, has already been used or was entered too many times). Please start the procedure again to receive a new one.".into(),

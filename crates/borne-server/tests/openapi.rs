@@ -194,6 +194,8 @@ fn every_error_code() -> Vec<ErrorCode> {
         NotBlocked,
         IdentityNotVerified,
         CodeInvalid,
+        CodeMissing,
+        CodeFormat,
         CodeExpired,
         NoContactChannel,
         ChannelUnavailable,
@@ -207,7 +209,7 @@ fn every_error_code() -> Vec<ErrorCode> {
             | WrongPassword | UnknownProfile | AccountBlocked | TooManyRequests | SessionExpired | BackendUnavailable
             | BadRequest | BirthDateMissing | BirthDateFormat | BirthDateInvalid | BirthDateNirMismatch
             | MemberNumberMissing | PasswordPolicy | PasswordsDiffer | CurrentPasswordWrong | NotBlocked
-            | IdentityNotVerified | CodeInvalid | CodeExpired | NoContactChannel | ChannelUnavailable
+            | IdentityNotVerified | CodeInvalid | CodeMissing | CodeFormat | CodeExpired | NoContactChannel | ChannelUnavailable
             | PasswordChangeRequired | DeviceUnauthorized | Unexpected => {}
         }
     }

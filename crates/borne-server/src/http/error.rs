@@ -45,7 +45,7 @@ pub(crate) fn status_of(e: &BorneError) -> StatusCode {
     match e {
         IdentifierMissing | NirLength { .. } | NirCharacters | NirFirstDigit | NirKey | EmailInvalid | PasswordMissing
         | BadRequest | BirthDateMissing | BirthDateFormat | BirthDateInvalid | BirthDateNirMismatch
-        | MemberNumberMissing | PasswordsDiffer => StatusCode::BAD_REQUEST,
+        | MemberNumberMissing | PasswordsDiffer | CodeMissing | CodeFormat => StatusCode::BAD_REQUEST,
         PasswordPolicy { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         WrongPassword { .. } | SessionExpired | CurrentPasswordWrong | DeviceUnauthorized => StatusCode::UNAUTHORIZED,
         CodeInvalid { .. } => StatusCode::UNAUTHORIZED,
