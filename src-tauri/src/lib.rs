@@ -45,6 +45,7 @@ pub fn run() {
             info::guides,
             info::help,
             info::take_deep_link,
+            info::demo_messages,
             checks::check_identifier,
             checks::check_unlock,
             checks::check_password,

@@ -160,6 +160,15 @@ impl Client {
         }
     }
 
+    /// `GET /dev/outbox`: the messages a reference server in demo mode kept
+    /// instead of sending them (codes, links, temporary passwords in clear:
+    /// demo only, loopback only). The app shows them only with its embedded
+    /// demo server.
+    pub async fn demo_outbox(&self) -> Result<Vec<DemoMessage>, BorneError> {
+        let resp = self.send_idempotent(|| self.request(Method::GET, "dev/outbox")).await?;
+        read_json(resp).await
+    }
+
     /// `GET /readyz`: true when the backend and its database answer.
     pub async fn is_ready(&self) -> bool {
         match self.send_idempotent(|| self.request(Method::GET, "readyz")).await {
@@ -246,5 +255,23 @@ mod tests {
     fn keeps_a_path_prefix() {
         let c = Client::new("https://mutuelle.example/api").unwrap();
         assert_eq!(c.base.join("v1/login").unwrap().as_str(), "https://mutuelle.example/api/v1/login");
+    }
+}
+
+/// One message of a demo server's outbox.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct DemoMessage {
+    pub id: u64,
+    /// `email` or `sms`.
+    pub channel: String,
+    /// The e-mail address or the phone number.
+    pub to: String,
+    pub subject: Option<String>,
+    pub text: String,
+}
+
+impl std::fmt::Debug for DemoMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DemoMessage(••••)")
     }
 }

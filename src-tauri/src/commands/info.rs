@@ -59,3 +59,17 @@ pub async fn take_deep_link(state: State<'_, AppState>) -> Result<Option<crate::
     Ok(state.pending_link.lock().await.take())
 }
 
+
+/// The e-mails and SMS the embedded demo server kept instead of sending them,
+/// newest first, so that a demo can go through every procedure. Empty with a
+/// real backend: a real member reads their own mailbox.
+#[tauri::command]
+pub async fn demo_messages(state: State<'_, AppState>) -> Result<Vec<borne_client::DemoMessage>, UiError> {
+    if !state.backend.demo {
+        return Ok(Vec::new());
+    }
+    let mut messages = state.backend.client.demo_outbox().await.map_err(|e| state.fail(e))?;
+    messages.reverse();
+    messages.truncate(10);
+    Ok(messages)
+}
