@@ -1,179 +1,103 @@
-// Screens and the log-in procedure. Rules and messages come from the Rust
-// side (borne-core); this file only shows them.
-import { invoke } from "./ipc.js";
+// Start of the UI: wires the modules, reads the profile, the language, the
+// guides and the help topics, then shows the welcome screen (or the
+// personal space, or the reset screen of a `borne://` link). Rules and
+// messages come from the Rust side (borne-core); the UI only shows them.
+import { invoke, onDeepLink } from "./ipc.js";
+import { app } from "./js/state.js";
+import { applyTexts, getLang, LANGS, setLang } from "./js/i18n.js";
+import { allByTestid, currentScreen, show } from "./js/screens.js";
+import { clearErrors, initToggles, showAlert } from "./js/forms.js";
+import { initBirthdates } from "./js/birthdate.js";
+import { initHelp, loadHelp } from "./js/help.js";
+import { initGuides, loadGuides } from "./js/guides.js";
+import { initProfile, applyProfile } from "./js/profile.js";
+import { initProcedures } from "./js/procedures.js";
+import { initResend } from "./js/resend.js";
+import { enterSpace, initSpace } from "./js/space.js";
+import { initLogin } from "./js/login.js";
+import { initForgot } from "./js/forgot.js";
+import { initReset, openFromLink } from "./js/reset.js";
+import { initUnlock } from "./js/unlock.js";
+import { initChangePassword } from "./js/change-password.js";
+import { initRegister } from "./js/register.js";
 
-const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
-
-let support = { insurer: "", phone: "", chat: "" };
-
-const SOON_TITLES = {
-  forgot: "Mot de passe oublié",
-  register: "Pas encore inscrit ?",
-  unlock: "Débloquez votre compte",
-};
-
-// ---- navigation -----------------------------------------------------------
-
-function show(screen) {
-  for (const el of document.querySelectorAll("[data-screen]")) {
-    el.hidden = el.dataset.screen !== screen;
-  }
-  const current = document.querySelector(`[data-screen="${screen}"]`);
-  const heading = current && current.querySelector("h1");
-  if (heading) heading.focus();
-}
-
-function go(target) {
-  if (target === "login") {
-    show("login");
-    $("login-identifier").focus();
-  } else if (target in SOON_TITLES) {
-    $("soon-title").textContent = SOON_TITLES[target];
-    $("soon-contact").textContent =
-      `En attendant, un conseiller mutualiste peut vous aider sur ${support.chat} ou par téléphone au ${support.phone}.`;
-    show("soon");
-  } else {
-    clearLogin();
-    show(target);
+function renderLangButtons() {
+  for (const lang of LANGS) {
+    for (const button of allByTestid(`lang-${lang}`)) button.setAttribute("aria-pressed", String(lang === getLang()));
   }
 }
 
-document.addEventListener("click", (event) => {
-  const trigger = event.target.closest("[data-go]");
-  if (trigger) {
-    event.preventDefault();
-    go(trigger.dataset.go);
-  }
-});
+let switching = false;
 
-// ---- log-in form ----------------------------------------------------------
-
-const form = document.getElementById("login-form");
-const identifier = $("login-identifier");
-const password = $("login-password");
-const submit = $("login-submit");
-
-function setFieldError(input, testid, message) {
-  const el = $(testid);
-  el.textContent = message || "";
-  el.hidden = !message;
-  if (message) input.setAttribute("aria-invalid", "true");
-  else input.removeAttribute("aria-invalid");
-}
-
-function showAlert(message, { unlock = false } = {}) {
-  $("error-text").textContent = message;
-  $("link-unlock").hidden = !unlock;
-  $("error-message").hidden = false;
-}
-
-function clearErrors() {
-  $("error-message").hidden = true;
-  $("error-text").textContent = "";
-  $("link-unlock").hidden = true;
-  setFieldError(identifier, "login-identifier-error", "");
-  setFieldError(password, "login-password-error", "");
-}
-
-function clearLogin() {
-  clearErrors();
-  identifier.value = "";
-  password.value = "";
-  setPasswordVisible(false);
-}
-
-function setPasswordVisible(visible) {
-  password.type = visible ? "text" : "password";
-  const toggle = $("login-password-toggle");
-  toggle.textContent = visible ? "Masquer" : "Afficher";
-  toggle.setAttribute("aria-pressed", String(visible));
-}
-
-$("login-password-toggle").addEventListener("click", () => setPasswordVisible(password.type === "password"));
-
-// Precise feedback on field (A) as soon as the member leaves it.
-identifier.addEventListener("blur", async () => {
-  if (!identifier.value.trim()) return;
+async function chooseLanguage(lang, button) {
+  if (lang === getLang() || switching) return;
+  switching = true;
+  button.setAttribute("aria-busy", "true");
   try {
-    await invoke("check_identifier", { identifier: identifier.value });
-    setFieldError(identifier, "login-identifier-error", "");
+    await invoke("set_language", { lang });
+    // Guides and help in the new language; then every text is re-rendered.
+    await Promise.all([loadGuides(), loadHelp()]);
+    setLang(lang);
   } catch (err) {
-    setFieldError(identifier, "login-identifier-error", err.message);
-  }
-});
-
-form.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  if (submit.disabled) return;
-  clearErrors();
-  submit.disabled = true;
-  submit.setAttribute("aria-busy", "true");
-  submit.textContent = "Vérification…";
-  const typedPassword = password.value;
-  password.value = "";
-  try {
-    const member = await invoke("login", { identifier: identifier.value, password: typedPassword });
-    enterSpace(member);
-  } catch (err) {
-    handleLoginError(err);
+    const screen = currentScreen();
+    if (screen) {
+      clearErrors(screen);
+      showAlert(screen, err.message);
+    }
   } finally {
-    submit.disabled = false;
-    submit.removeAttribute("aria-busy");
-    submit.textContent = "Valider";
-  }
-});
-
-function handleLoginError(err) {
-  showAlert(err.message, { unlock: err.code === "account_blocked" });
-  if (err.field === "identifier") {
-    setFieldError(identifier, "login-identifier-error", err.message);
-    identifier.focus();
-  } else if (err.field === "password") {
-    setFieldError(password, "login-password-error", err.message);
-    password.focus();
-  } else if (err.code === "account_blocked") {
-    $("link-unlock").focus();
-  } else {
-    $("error-message").setAttribute("tabindex", "-1");
-    $("error-message").focus();
+    switching = false;
+    button.removeAttribute("aria-busy");
+    renderLangButtons();
   }
 }
 
-// ---- personal space -------------------------------------------------------
-
-function enterSpace(member) {
-  clearLogin();
-  $("member-name").textContent = `${member.first_name} ${member.last_name}`;
-  show("space");
-}
-
-$("logout").addEventListener("click", async () => {
-  try {
-    await invoke("logout");
-  } finally {
-    $("member-name").textContent = "";
-    go("home");
+function init() {
+  applyTexts();
+  initToggles();
+  initBirthdates();
+  initHelp();
+  initProfile();
+  initProcedures();
+  initResend();
+  initSpace();
+  initLogin();
+  initForgot();
+  initReset();
+  initUnlock();
+  initChangePassword();
+  initRegister();
+  initGuides();
+  for (const lang of LANGS) {
+    for (const button of allByTestid(`lang-${lang}`)) button.addEventListener("click", () => chooseLanguage(lang, button));
   }
-});
-
-// ---- start ----------------------------------------------------------------
+  renderLangButtons();
+}
 
 async function start() {
+  init();
+  let screen = "home";
   try {
     const info = await invoke("app_info");
-    support = info.support;
-    $("insurer-name").textContent = `${info.support.insurer} — Espace adhérent`;
-    $("demo-badge").hidden = !info.demo;
+    app.info = info;
+    if (info.lang && info.lang !== getLang()) setLang(info.lang);
+    renderLangButtons();
+    applyProfile(info.profile);
+    document.querySelector('[data-testid="demo-badge"]').hidden = !info.demo;
+    await Promise.all([loadGuides(), loadHelp()]);
     const member = await invoke("current_member");
     if (member) {
       enterSpace(member);
-      return;
+      screen = null;
     }
+    const link = await invoke("take_deep_link").catch(() => null);
+    if (openFromLink(link)) screen = null;
   } catch (err) {
-    showAlert(err.message);
+    show("login");
+    showAlert("login", err.message);
+    screen = null;
   }
-  document.body.dataset.ready = "true";
-  show("home");
+  if (screen) show(screen);
+  onDeepLink((payload) => openFromLink(payload));
 }
 
 start().finally(() => {

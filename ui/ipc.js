@@ -1,11 +1,14 @@
-// The only door to the Rust side. Every command answers a value or throws
-// {code, message, field?, attempts_left?}; anything else becomes "unexpected".
+// The only door to the Rust side (docs/app-ipc.md). Every command answers a
+// value or throws {code, message, field?, attempts_left?}; anything else
+// becomes "unexpected".
+import { t } from "./js/i18n.js";
 
-const core = window.__TAURI__ && window.__TAURI__.core;
+const tauri = window.__TAURI__;
+const core = tauri && tauri.core;
 
 export async function invoke(command, args = {}) {
   if (!core) {
-    throw { code: "unexpected", message: "L'application n'a pas pu démarrer correctement. Veuillez la relancer." };
+    throw { code: "unexpected", message: t("ipc.no_tauri") };
   }
   try {
     return await core.invoke(command, args);
@@ -13,6 +16,18 @@ export async function invoke(command, args = {}) {
     if (err && typeof err === "object" && typeof err.code === "string" && typeof err.message === "string") {
       throw err;
     }
-    throw { code: "unexpected", message: "Une erreur inattendue s'est produite. Veuillez réessayer." };
+    throw { code: "unexpected", message: t("ipc.unexpected") };
+  }
+}
+
+// A `borne://reset?token=…` link opened while the app runs: the Rust side
+// keeps the token and emits `deep-link` with `{screen}`.
+export async function onDeepLink(handler) {
+  const events = tauri && tauri.event;
+  if (!events || typeof events.listen !== "function") return;
+  try {
+    await events.listen("deep-link", (event) => handler(event && event.payload));
+  } catch (_) {
+    // Without the listener the link is still taken at the next start.
   }
 }

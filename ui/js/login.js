@@ -1,0 +1,99 @@
+// Log-in (MPN guide "CONNEXION"): field (A) NIR or e-mail, field (B)
+// password, "Valider"; the guide's messages under the form; the links (C)
+// "Mot de passe oublié ?", (D) "Pas encore inscrit ?", and "Débloquez votre
+// compte" when the account is blocked (MGEN guide, step 1). A log-in with an
+// SMS temporary password leads to the change of password.
+import { invoke } from "../ipc.js";
+import { app, offers } from "./state.js";
+import { byTestid, show } from "./screens.js";
+import { clearErrors, clearScreen, looksLikeNir, onSubmit, setFieldError, showError } from "./forms.js";
+import { enterSpace } from "./space.js";
+import { startProcedure } from "./procedures.js";
+import { setProcedure } from "./walkthrough.js";
+
+const S = "login";
+const form = document.getElementById("login-form");
+const identifier = byTestid("login-identifier", S);
+const password = byTestid("login-password", S);
+const linkUnlock = byTestid("link-unlock", S);
+
+/** Shows the log-in form, emptied, with the identifier prefilled if given. */
+export function openLogin(prefill = "") {
+  clearScreen(S);
+  identifier.value = prefill;
+  show(S);
+}
+
+function handleLoginError(err) {
+  const blocked = err.code === "account_blocked";
+  linkUnlock.hidden = !(blocked && offers("unlock"));
+  showError(S, err, { focus: blocked ? linkUnlock : null });
+}
+
+async function submit() {
+  clearErrors(S);
+  const typedPassword = password.value;
+  password.value = "";
+  try {
+    const answer = await invoke("login", { identifier: identifier.value, password: typedPassword });
+    const member = answer.member || answer;
+    if (answer.must_change_password) {
+      // SMS temporary password (MGEN guide, step 5): choose a new one first.
+      app.session = "temporary";
+      app.changeOrigin = "temporary";
+      clearScreen(S);
+      clearScreen("change-password");
+      show("change-password");
+    } else {
+      enterSpace(member);
+    }
+  } catch (err) {
+    handleLoginError(err);
+  }
+}
+
+/** The identifier typed, when it may prefill a NIR field. */
+function typedNir() {
+  return looksLikeNir(identifier.value) ? identifier.value.trim() : "";
+}
+
+export function initLogin() {
+  onSubmit(form, submit);
+
+  // Precise feedback on field (A) as soon as the member leaves it.
+  identifier.addEventListener("blur", async () => {
+    if (!identifier.value.trim()) return;
+    try {
+      await invoke("check_identifier", { identifier: identifier.value });
+      setFieldError(identifier, "");
+    } catch (err) {
+      setFieldError(identifier, err.message);
+    }
+  });
+
+  byTestid("home-login", "home").addEventListener("click", () => startProcedure("login"));
+
+  linkUnlock.addEventListener("click", () => {
+    const nir = typedNir();
+    clearScreen(S);
+    startProcedure("unlock", { "unlock-nir": nir });
+  });
+
+  byTestid("link-forgot-password", S).addEventListener("click", () => {
+    const typed = identifier.value.trim();
+    clearScreen(S);
+    startProcedure("forgot", { "forgot-identifier": typed });
+  });
+
+  byTestid("link-register", S).addEventListener("click", () => {
+    const nir = typedNir();
+    clearScreen(S);
+    startProcedure("register", { "register-nir": nir });
+  });
+
+  byTestid("back-home", S).addEventListener("click", () => {
+    clearScreen(S);
+    setProcedure(null);
+    show("home");
+  });
+}

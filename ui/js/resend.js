@@ -1,0 +1,83 @@
+// "Renvoyer l'e-mail": one cooldown for the procedure under way (the Rust
+// side enforces it; the UI only shows it). It starts when a message is sent
+// and restarts after each resend; while it runs every `resend` button is
+// disabled and says "Renvoyer l'e-mail (possible dans 45 s)".
+import { invoke } from "../ipc.js";
+import { app } from "./state.js";
+import { t, onLangChange } from "./i18n.js";
+import { allByTestid, byTestid, screenOf } from "./screens.js";
+import { busy, clearErrors, needsStart, showError } from "./forms.js";
+
+let endsAt = 0;
+let timer = null;
+
+// Which sent message each screen's resend belongs to, and where its answer goes.
+const SCREENS = {
+  "forgot-sent": { sent: ["forgot"], message: "forgot-sent-message" },
+  "register-sent": { sent: ["register"], message: "register-sent-message" },
+  "unlock-sent": { sent: ["unlock-email"], message: "unlock-sent-message" },
+};
+
+function remaining() {
+  return Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+}
+
+export function renderCooldown() {
+  const s = remaining();
+  for (const button of allByTestid("resend")) {
+    if (button.getAttribute("aria-busy") === "true") continue;
+    button.disabled = s > 0;
+    button.textContent = s > 0 ? t("resend.wait", { s }) : t("resend.ready");
+  }
+  if (s === 0 && timer) {
+    clearInterval(timer);
+    timer = null;
+  }
+}
+
+export function startCooldown(secs) {
+  const duration = Number.isFinite(secs) && secs > 0 ? secs : (app.info && app.info.resend_cooldown_secs) || 60;
+  endsAt = Date.now() + duration * 1000;
+  if (timer) clearInterval(timer);
+  timer = setInterval(renderCooldown, 1000);
+  renderCooldown();
+}
+
+export function stopCooldown() {
+  endsAt = 0;
+  renderCooldown();
+}
+
+async function resend(button) {
+  const screen = screenOf(button);
+  const spec = SCREENS[screen];
+  if (!spec) return;
+  clearErrors(screen);
+  if (!spec.sent.includes(app.flow.sent)) {
+    needsStart(screen);
+    return;
+  }
+  let answer = null;
+  await busy(button, async () => {
+    try {
+      answer = await invoke("resend");
+    } catch (err) {
+      showError(screen, err);
+    }
+  });
+  if (answer) {
+    const message = byTestid(spec.message, screen);
+    message.textContent = answer.message || t("unlock_sent.resent");
+    app.flow.messages[screen] = message.textContent;
+    startCooldown(answer.cooldown_secs);
+    message.focus();
+  } else {
+    renderCooldown();
+  }
+}
+
+export function initResend() {
+  for (const button of allByTestid("resend")) button.addEventListener("click", () => resend(button));
+  onLangChange(renderCooldown);
+  renderCooldown();
+}

@@ -1,0 +1,41 @@
+// The personal space ("Vous êtes désormais connecté !"): the member's name,
+// changing the password (with the current one), log-out.
+import { invoke } from "../ipc.js";
+import { app } from "./state.js";
+import { byTestid, show } from "./screens.js";
+import { busy, clearScreen } from "./forms.js";
+import { forgetProcedures } from "./procedures.js";
+import { setProcedure } from "./walkthrough.js";
+
+/** A full session is open: shows the space with the member's name. */
+export function enterSpace(member) {
+  app.session = "full";
+  forgetProcedures();
+  clearScreen("login");
+  byTestid("member-name", "space").textContent = `${member.first_name} ${member.last_name}`;
+  show("space");
+}
+
+export function initSpace() {
+  byTestid("space-change-password", "space").addEventListener("click", () => {
+    app.changeOrigin = "space";
+    clearScreen("change-password");
+    show("change-password");
+  });
+
+  const logout = byTestid("logout", "space");
+  logout.addEventListener("click", () =>
+    busy(logout, async () => {
+      try {
+        await invoke("logout");
+      } catch (_) {
+        // The Rust side forgets the session even when the backend does not answer.
+      }
+      app.session = null;
+      forgetProcedures();
+      byTestid("member-name", "space").textContent = "";
+      setProcedure(null);
+      show("home");
+    }),
+  );
+}

@@ -1,0 +1,70 @@
+// What the UI remembers between screens. No secret lives here: tokens,
+// unlock ids and temporary passwords stay on the Rust side; the UI only
+// knows which step the member has reached.
+
+export const app = {
+  /** The answer of `app_info`. */
+  info: null,
+  /** `info.profile`, or a neutral default before it arrives. */
+  profile: {
+    name: "",
+    support: { insurer: "", phone: "", chat: "" },
+    procedures: ["login", "forgot", "unlock", "register"],
+    forgot_fields: ["identifier", "member_number", "email"],
+  },
+  /** `[Guide]` and `[HelpTopic]` in the current language. */
+  guides: [],
+  help: [],
+  /** The procedure the walkthrough follows: login, forgot, unlock, register or null. */
+  procedure: null,
+  /** null, "temporary" (SMS temporary password) or "full". */
+  session: null,
+  /** Why change-password is shown: "space" (asks the current password), "temporary" or "unlock". */
+  changeOrigin: null,
+  flow: emptyFlow(),
+};
+
+function emptyFlow() {
+  return {
+    /** What was sent last: "forgot", "register", "unlock-sms", "unlock-email" or null. */
+    sent: null,
+    /** The channels `unlock` offered, when the member must choose. */
+    channels: null,
+    /** A code was accepted or a link opened: the new password may be chosen. */
+    token: false,
+    /** The NIR typed in the unlock form, to prefill the log-in after an SMS. */
+    unlockNir: "",
+    /** The messages shown on forgot-sent, register-sent, unlock-sent (answers of the Rust side). */
+    messages: {},
+  };
+}
+
+export function resetFlow() {
+  app.flow = emptyFlow();
+}
+
+export function offers(procedure) {
+  return app.profile.procedures.includes(procedure);
+}
+
+/**
+ * The form a member must start from when a screen that needs earlier data
+ * (a message sent, a code accepted, a session) is opened without it.
+ */
+export function formBefore(screen) {
+  switch (screen) {
+    case "forgot-sent":
+      return "forgot";
+    case "register-sent":
+      return "register";
+    case "unlock-channel":
+    case "unlock-sent":
+      return "unlock";
+    case "reset":
+      return app.procedure === "register" ? "register" : "forgot";
+    case "change-password":
+      return app.procedure === "unlock" || app.changeOrigin === "unlock" ? "unlock" : "login";
+    default:
+      return "login";
+  }
+}
