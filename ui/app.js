@@ -20,6 +20,7 @@ import { initReset, openFromLink } from "./js/reset.js";
 import { initUnlock } from "./js/unlock.js";
 import { initChangePassword } from "./js/change-password.js";
 import { initRegister } from "./js/register.js";
+import { initDemo } from "./js/demo.js";
 
 function renderLangButtons() {
   for (const lang of LANGS) {
@@ -83,6 +84,7 @@ async function start() {
     renderLangButtons();
     applyProfile(info.profile);
     document.querySelector('[data-testid="demo-badge"]').hidden = !info.demo;
+    initDemo(info.demo);
     await Promise.all([loadGuides(), loadHelp()]);
     const member = await invoke("current_member");
     if (member) {
