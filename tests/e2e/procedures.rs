@@ -228,7 +228,10 @@ fn forgotten_password_at_a_kiosk_mpn_steps_4_to_10() {
         app.wait_text_in(RESET, "new-password-confirm-error", "Les deux mots de passe saisis ne sont pas identiques").await?;
         assert!(app.is_visible(RESET).await?);
 
+        // Both password fields are emptied after a refused submit: typed again.
+        assert_eq!(app.value_in(RESET, "new-password").await?, "");
         // Step 9: « Modifier le mot de passe »; step 10: active.
+        app.type_in(RESET, "new-password", NEW).await?;
         app.type_in(RESET, "new-password-confirm", NEW).await?;
         app.wait_text_in(RESET, "reset-submit", "Modifier le mot de passe").await?;
         app.click_in(RESET, "reset-submit").await?;
