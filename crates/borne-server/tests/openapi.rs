@@ -144,6 +144,8 @@ fn every_borne_error() -> Vec<BorneError> {
         NotBlocked,
         IdentityNotVerified,
         CodeInvalid { attempts_left: 4 },
+        CodeMissing,
+        CodeFormat,
         CodeExpired,
         NoContactChannel,
         ChannelUnavailable,
@@ -157,7 +159,7 @@ fn every_borne_error() -> Vec<BorneError> {
             | WrongPassword { .. } | UnknownProfile | AccountBlocked | TooManyRequests { .. } | SessionExpired
             | BackendUnavailable | BadRequest | BirthDateMissing | BirthDateFormat | BirthDateInvalid
             | BirthDateNirMismatch | MemberNumberMissing | PasswordPolicy { .. } | PasswordsDiffer
-            | CurrentPasswordWrong | NotBlocked | IdentityNotVerified | CodeInvalid { .. } | CodeExpired
+            | CurrentPasswordWrong | NotBlocked | IdentityNotVerified | CodeInvalid { .. } | CodeMissing | CodeFormat | CodeExpired
             | NoContactChannel | ChannelUnavailable | PasswordChangeRequired | DeviceUnauthorized | Unexpected => {}
         }
     }

@@ -78,7 +78,13 @@ pub(super) async fn verify_code(State(state): State<AppState>, ApiJson(req): Api
     }
     .map_err(|e| refuse(&state, e))?;
     let code = req.code.expose().trim();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+    if code.is_empty() {
+        return Err(refuse(&state, BorneError::CodeMissing));
+    }
+    if !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(refuse(&state, BorneError::CodeFormat));
+    }
+    if code.len() != 6 {
         return Err(refuse(&state, BorneError::CodeInvalid { attempts_left: crate::proofs::CODE_TRIES as u32 }));
     }
     flows::codes::verify(&state, req.purpose, &identifier, &req.code).await.map(Json).map_err(|f| failure(&state, f))
