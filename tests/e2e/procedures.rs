@@ -90,6 +90,7 @@ async fn block_through_the_ui(app: &App, m: &TestMember, wrong: &[&str; 3]) -> R
         app.log_in(&m.nir_typed, w).await?;
         app.wait_text("error-message", answer).await?;
     }
+    assert_eq!(app.focused_testid().await?, "link-unlock");
     app.in_screen(LOGIN, "link-unlock").await?;
     Ok(())
 }
@@ -177,11 +178,13 @@ fn forgotten_password_at_a_kiosk_mpn_steps_4_to_10() {
         // (B) missing: the member number is asked for.
         send_forgot(&app, &m.nir_typed, "", &m.email).await?;
         app.wait_text_in(FORGOT, "forgot-member-number-error", "numéro interne").await?;
+        assert_eq!(app.focused_testid().await?, "forgot-member-number");
         assert!(!app.is_visible_in(FORGOT, "forgot-identifier-error").await?, "the corrected (A) still shows its error");
 
         // (C) not an e-mail address.
         send_forgot(&app, &m.nir_typed, &m.member_number, "adherente201.exemple.fr").await?;
         app.wait_text_in(FORGOT, "forgot-email-error", "n'est pas valide").await?;
+        assert_eq!(app.focused_testid().await?, "forgot-email");
         assert!(app.is_visible(FORGOT).await?);
         assert!(backend.messages_to(&m.email).await?.is_empty(), "an e-mail was sent for a refused form");
 
@@ -204,6 +207,7 @@ fn forgotten_password_at_a_kiosk_mpn_steps_4_to_10() {
         app.type_in(FORGOT_SENT, "reset-code", wrong_code(&code)).await?;
         app.click_in(FORGOT_SENT, "reset-code-submit").await?;
         app.wait_text_in(FORGOT_SENT, "reset-code-error", "il vous reste 4 essais").await?;
+        assert_eq!(app.focused_testid().await?, "reset-code");
         assert!(app.is_visible(FORGOT_SENT).await?);
         app.type_in(FORGOT_SENT, "reset-code", &code).await?;
         app.click_in(FORGOT_SENT, "reset-code-submit").await?;
@@ -211,6 +215,8 @@ fn forgotten_password_at_a_kiosk_mpn_steps_4_to_10() {
         // Step 8: the new password, its rules checked while it is typed.
         app.screen(RESET).await?;
         app.in_screen(RESET, "password-rules").await?;
+        let rules_css = "[data-testid='screen-reset'] [data-testid='password-rules'] [data-testid^='rule-']";
+        assert_eq!(app.count_visible(rules_css).await?, RULES.len(), "one item per rule of the policy");
         app.type_in(RESET, "new-password", "abc").await?;
         app.wait_attr_in(RESET, "rule-min_length", "data-met", "false").await?;
         app.wait_attr_in(RESET, "rule-lowercase", "data-met", "true").await?;
@@ -226,6 +232,7 @@ fn forgotten_password_at_a_kiosk_mpn_steps_4_to_10() {
         app.type_in(RESET, "new-password-confirm", "Colibri-Vert-43").await?;
         app.click_in(RESET, "reset-submit").await?;
         app.wait_text_in(RESET, "new-password-confirm-error", "Les deux mots de passe saisis ne sont pas identiques").await?;
+        assert_eq!(app.focused_testid().await?, "new-password-confirm");
         assert!(app.is_visible(RESET).await?);
 
         // Both password fields are emptied after a refused submit: typed again.
@@ -304,11 +311,26 @@ fn reset_link_opened_at_home_shows_the_reset_screen() {
         app.click_in(SPACE, "logout").await?;
         app.screen(HOME).await?;
 
-        let log = app.app_log();
+        let mut log = app.app_log();
         app.close().await;
+
+        // The link serves once: opened again, the reset is refused and the
+        // member is sent back to the form.
+        let again = App::launch_with(Some(&backend.url()), "reset-link-again", &[], &[link.clone()]).await?;
+        again.screen(RESET).await?;
+        choose_password(&again, RESET, "reset-submit", "Autre-Colibri-7").await?;
+        again.wait_text_in(RESET, "alert-reset", "n'est plus valable").await?;
+        again.in_screen(RESET, "start-form").await?;
+        assert!(!again.is_visible(RESET_DONE).await?);
+        log.push_str(&again.app_log());
+        again.close().await;
+        let client = borne_client::Client::new(&backend.url()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let id = borne_core::Identifier::parse(&m.nir).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        client.login(&id, &borne_core::Secret::new(NEW)).await.map_err(|e| anyhow::anyhow!("the password was changed again: {e:?}"))?;
+
         assert_logs_clean(
             &log,
-            &[&m.nir, &m.password, NEW, &m.email, &link, &link["borne://reset?token=".len()..]],
+            &[&m.nir, &m.password, NEW, "Autre-Colibri-7", &m.email, &link, &link["borne://reset?token=".len()..]],
             &[&code],
         );
         Ok(())
@@ -339,6 +361,7 @@ fn unlock_by_sms_mgen_steps_1_to_5() {
         let refused_before = server_log_count("BirthDateNirMismatch");
         app.click_in(UNLOCK, "unlock-submit").await?;
         app.wait_text_in(UNLOCK, "unlock-birthdate-error", "ne correspond pas à l'année et au mois").await?;
+        assert_eq!(app.focused_testid().await?, "unlock-birthdate");
         assert_eq!(server_log_count("BirthDateNirMismatch"), refused_before, "the mismatching date was sent to the server");
         assert!(app.is_visible(UNLOCK).await?);
         app.type_in(UNLOCK, "unlock-birthdate", "12061985").await?;
@@ -431,6 +454,7 @@ fn unlock_by_email_when_it_is_the_only_usable_channel() {
         app.type_in(UNLOCK_SENT, "unlock-code", wrong_code(&code)).await?;
         app.click_in(UNLOCK_SENT, "unlock-code-submit").await?;
         app.wait_text_in(UNLOCK_SENT, "unlock-code-error", "il vous reste 4 essais").await?;
+        assert_eq!(app.focused_testid().await?, "unlock-code");
         app.type_in(UNLOCK_SENT, "unlock-code", &code).await?;
         app.click_in(UNLOCK_SENT, "unlock-code-submit").await?;
 
@@ -506,6 +530,7 @@ fn unlock_of_an_account_that_is_not_blocked_leads_to_the_forgotten_password() {
         app.click_in(UNLOCK, "unlock-submit").await?;
         app.wait_text_in(UNLOCK, "alert-unlock", "Votre compte n'est pas bloqué.").await?;
         assert_eq!(app.attr_in(UNLOCK, "alert-unlock", "role").await?.as_deref(), Some("alert"));
+        assert_eq!(app.focused_testid().await?, "unlock-go-forgot", "the focus is not on the way out the error calls for");
         // « reportez vous à la procédure d'oubli de mot de passe »
         app.click_in(UNLOCK, "unlock-go-forgot").await?;
         app.screen(FORGOT).await?;
@@ -540,6 +565,7 @@ fn registration_of_a_member_known_to_the_insurer() {
         let refused_before = server_log_count("BirthDateNirMismatch");
         app.click_in(REGISTER, "register-submit").await?;
         app.wait_text_in(REGISTER, "register-birthdate-error", "ne correspond pas à l'année et au mois").await?;
+        assert_eq!(app.focused_testid().await?, "register-birthdate");
         assert_eq!(server_log_count("BirthDateNirMismatch"), refused_before, "the mismatching date was sent to the server");
         assert!(backend.messages_to(&m.email).await?.is_empty());
 
@@ -557,6 +583,7 @@ fn registration_of_a_member_known_to_the_insurer() {
         app.type_in(REGISTER_SENT, "register-code", wrong_code(&code)).await?;
         app.click_in(REGISTER_SENT, "register-code-submit").await?;
         app.wait_text_in(REGISTER_SENT, "register-code-error", "il vous reste 4 essais").await?;
+        assert_eq!(app.focused_testid().await?, "register-code");
         app.type_in(REGISTER_SENT, "register-code", &code).await?;
         app.click_in(REGISTER_SENT, "register-code-submit").await?;
 
@@ -594,6 +621,9 @@ fn guides_help_and_language() {
             app.click_in(GUIDES, "guide-unlock").await?;
         }
         app.in_screen(GUIDES, "guide-go-unlock-1").await?;
+        app.client
+            .execute("document.querySelector(\"[data-testid='guide-unlock']\").scrollIntoView({block: 'start'});", vec![])
+            .await?;
         app.screenshot("guides").await?;
         assert_eq!(app.count_visible("[data-testid='screen-guides'] [data-testid^='guide-go-unlock-']").await?, 5);
 
