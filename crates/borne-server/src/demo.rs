@@ -12,7 +12,7 @@
 //! `lucie.bernard@exemple.fr`, member number `MPN-000789`, born 12/07/1991 in
 //! Paris; no mobile.
 //!
-//! Keys: 97 − (2780369123045 mod 97) = 34; for Corsica 2A counts as 19:
+//! Keys: 97 − (2780369123045 mod 97) = 34; 97 − (1720467482031 mod 97) = 71; for Corsica 2A counts as 19:
 //! 97 − (1651119004118 mod 97) = 70. These are made-up numbers for a demo
 //! database only.
 
@@ -99,8 +99,11 @@ mod tests {
     #[test]
     fn demo_nirs_are_valid_and_documented_keys_match() {
         let nirs: Vec<String> = members().iter().map(|m| Nir::parse(&m.nir).unwrap().as_str().to_owned()).collect();
-        assert_eq!(nirs, ["278036912304534", "165112A00411870"]);
+        assert_eq!(nirs, ["278036912304534", "165112A00411870", "172046748203171"]);
         assert_eq!(borne_core::nir::compute_key("2780369123045"), 34);
+        assert_eq!(borne_core::nir::compute_key("1720467482031"), 71);
+        // Marc Petit's mobile is overseas: no SMS, the unlock uses his e-mail.
+        assert_eq!(borne_core::contact::metropolitan_mobile("06 90 12 34 56"), None);
         assert_eq!(borne_core::nir::compute_key("165112A004118"), 70);
         for m in members() {
             assert!(borne_core::password::broken_rules(m.password.expose()).is_empty());
