@@ -5,6 +5,7 @@
 
 mod backend;
 mod commands;
+pub mod config;
 mod deep_link;
 mod logging;
 mod state;
@@ -25,16 +26,18 @@ fn exit_with(message: &str) -> ! {
 /// backend cannot be used.
 pub fn run() {
     logging::init();
+    let config = config::AppConfig::from_environment().unwrap_or_else(|m| exit_with(&format!("configuration : {m}")));
     let profile_id = std::env::var(PROFILE_VAR).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "mpn".into());
     let profile = borne_content::profile(profile_id.trim())
         .unwrap_or_else(|e| exit_with(&format!("profil de mutuelle {PROFILE_VAR}={profile_id} inutilisable ({e})")));
     let backend = tauri::async_runtime::block_on(backend::resolve(&profile.support)).unwrap_or_else(|m| exit_with(&m));
-    tracing::info!(demo = backend.demo, profile = %profile.id, "backend ready");
+    tracing::info!(demo = backend.demo, profile = %profile.id, mode = ?config.mode, "backend ready");
     let state = AppState::new(backend, profile);
 
     tauri::Builder::default()
         .plugin(tauri_plugin_deep_link::init())
         .manage(state)
+        .manage(config)
         .setup(|app| {
             deep_link::listen(app);
             Ok(())
