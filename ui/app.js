@@ -1,7 +1,9 @@
 // Start of the UI: wires the modules, reads the profile, the language, the
 // guides and the help topics, then shows the welcome screen (or the
-// personal space, or the reset screen of a `borne://` link). Rules and
-// messages come from the Rust side (borne-core); the UI only shows them.
+// personal space, or the reset screen of a `borne://` link); at a kiosk the
+// attract screen, with the idle timeout, the on-screen keyboard and the
+// staff exit (issue 5). Rules and messages come from the Rust side
+// (borne-core); the UI only shows them.
 import { invoke, onDeepLink } from "./ipc.js";
 import { app } from "./js/state.js";
 import { applyTexts, getLang, LANGS, setLang } from "./js/i18n.js";
@@ -14,13 +16,17 @@ import { initProfile, applyProfile } from "./js/profile.js";
 import { initProcedures } from "./js/procedures.js";
 import { initResend } from "./js/resend.js";
 import { enterSpace, initSpace } from "./js/space.js";
-import { initLogin } from "./js/login.js";
+import { initLogin, initRemember } from "./js/login.js";
 import { initForgot } from "./js/forgot.js";
 import { initReset, openFromLink } from "./js/reset.js";
 import { initUnlock } from "./js/unlock.js";
 import { initChangePassword } from "./js/change-password.js";
 import { initRegister } from "./js/register.js";
 import { initDemo } from "./js/demo.js";
+import { initKiosk } from "./js/kiosk.js";
+import { configureKeyboard, initKeyboard } from "./js/keyboard.js";
+import { initStatus } from "./js/status.js";
+import { onWipe } from "./js/wipe.js";
 
 function renderLangButtons() {
   for (const lang of LANGS) {
@@ -29,6 +35,8 @@ function renderLangButtons() {
 }
 
 let switching = false;
+/** The language the app started in: a wipe goes back to it. */
+let startLang = "fr";
 
 async function chooseLanguage(lang, button) {
   if (lang === getLang() || switching) return;
@@ -68,6 +76,20 @@ function init() {
   initChangePassword();
   initRegister();
   initGuides();
+  initKeyboard();
+  // The wipe: the next member starts in the app's language.
+  onWipe(async (rustDone) => {
+    await rustDone;
+    if (getLang() === startLang) return;
+    try {
+      await invoke("set_language", { lang: startLang });
+      await Promise.all([loadGuides(), loadHelp()]);
+    } catch (_) {
+      // The texts of the UI change anyway; the Rust side's follow at the next choice.
+    }
+    setLang(startLang);
+    renderLangButtons();
+  });
   for (const lang of LANGS) {
     for (const button of allByTestid(`lang-${lang}`)) button.addEventListener("click", () => chooseLanguage(lang, button));
   }
@@ -81,11 +103,16 @@ async function start() {
     const info = await invoke("app_info");
     app.info = info;
     if (info.lang && info.lang !== getLang()) setLang(info.lang);
+    startLang = getLang();
     renderLangButtons();
     applyProfile(info.profile);
     document.querySelector('[data-testid="demo-badge"]').hidden = !info.demo;
     initDemo(info.demo);
-    await Promise.all([loadGuides(), loadHelp()]);
+    // Kiosk or member's PC: the attract screen, the keyboard, the staff exit,
+    // or the remembered identifier.
+    if (initKiosk()) screen = "attract";
+    configureKeyboard();
+    await Promise.all([loadGuides(), loadHelp(), initRemember(), initStatus()]);
     const member = await invoke("current_member");
     if (member) {
       enterSpace(member);

@@ -31,3 +31,16 @@ export async function onDeepLink(handler) {
     // Without the listener the link is still taken at the next start.
   }
 }
+
+// The kiosk's heartbeat: after each one the Rust side emits `device-status`
+// with the answer of `device_status` ({backend_reachable, enrolled,
+// last_heartbeat, problem}).
+export async function onDeviceStatus(handler) {
+  const events = tauri && tauri.event;
+  if (!events || typeof events.listen !== "function") return;
+  try {
+    await events.listen("device-status", (event) => handler(event && event.payload));
+  } catch (_) {
+    // Without the listener the status read at start stays shown.
+  }
+}

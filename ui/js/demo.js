@@ -3,6 +3,7 @@
 // code, the link or the temporary password). Hidden with a real backend.
 import { invoke } from "../ipc.js";
 import { t } from "./i18n.js";
+import { onWipe } from "./wipe.js";
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 let opener = null;
@@ -50,6 +51,11 @@ export function initDemo(isDemo) {
   button.addEventListener("click", open);
   const panel = $("demo-messages-panel");
   $("demo-messages-close").addEventListener("click", () => panel.close());
+  onWipe(() => {
+    opener = null;
+    if (panel.open) panel.close();
+    $("demo-messages-list").replaceChildren();
+  });
   panel.addEventListener("close", () => {
     $("demo-messages-list").replaceChildren();
     if (opener && typeof opener.focus === "function") opener.focus();

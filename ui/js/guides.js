@@ -7,6 +7,7 @@ import { t, onLangChange } from "./i18n.js";
 import { byTestid, currentScreen, screenRoot, show } from "./screens.js";
 import { clearErrors, showAlert } from "./forms.js";
 import { render as renderWalkthrough, setProcedure } from "./walkthrough.js";
+import { onWipe } from "./wipe.js";
 
 const S = "guides";
 const list = byTestid("guides-list", S);
@@ -98,4 +99,9 @@ export function initGuides() {
   byTestid("topbar-guides").addEventListener("click", openGuides);
   byTestid("guides-back", S).addEventListener("click", () => show(returnTo || "home"));
   onLangChange(renderGuides);
+  // The wipe: "Retour" leads home again, the list at its top.
+  onWipe(() => {
+    returnTo = "home";
+    list.scrollTop = 0;
+  });
 }

@@ -7,6 +7,7 @@ import { invoke } from "../ipc.js";
 import { app } from "./state.js";
 import { t } from "./i18n.js";
 import { byTestid } from "./screens.js";
+import { onWipe } from "./wipe.js";
 
 const panel = byTestid("help-panel");
 const title = byTestid("help-title");
@@ -82,7 +83,22 @@ function restoreFocus() {
   if (target && document.contains(target)) target.focus();
 }
 
+/** The wipe: the panel closed and emptied, no focus to give back. */
+function resetHelp() {
+  opener = null;
+  if (panel.open && typeof panel.close === "function") panel.close();
+  panel.removeAttribute("open");
+  panel.classList.remove("fallback-modal");
+  delete panel.dataset.topic;
+  title.textContent = "";
+  body.replaceChildren();
+  image.removeAttribute("src");
+  image.alt = "";
+  image.hidden = true;
+}
+
 export function initHelp() {
+  onWipe(resetHelp);
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-help]");
     if (button) {

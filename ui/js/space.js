@@ -1,7 +1,9 @@
 // The personal space ("Vous êtes désormais connecté !"): the member's name,
-// changing the password (with the current one), log-out.
+// changing the password (with the current one), log-out (at a kiosk, the
+// full wipe and the attract screen).
 import { invoke } from "../ipc.js";
-import { app } from "./state.js";
+import { app, isKiosk } from "./state.js";
+import { wipe } from "./wipe.js";
 import { byTestid, show } from "./screens.js";
 import { busy, clearScreen } from "./forms.js";
 import { forgetProcedures } from "./procedures.js";
@@ -26,6 +28,11 @@ export function initSpace() {
   const logout = byTestid("logout", "space");
   logout.addEventListener("click", () =>
     busy(logout, async () => {
+      if (isKiosk()) {
+        // The next member finds nothing: session, fields, texts, storage.
+        await wipe();
+        return;
+      }
       try {
         await invoke("logout");
       } catch (_) {

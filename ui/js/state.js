@@ -3,8 +3,10 @@
 // knows which step the member has reached.
 
 export const app = {
-  /** The answer of `app_info`. */
+  /** The answer of `app_info` (with `mode` and `kiosk`, see isKiosk and kioskConfig). */
   info: null,
+  /** Member's PC: the identifier kept in the OS keyring (`remembered_identifier`), or null. */
+  remembered: null,
   /** `info.profile`, or a neutral default before it arrives. */
   profile: {
     name: "",
@@ -41,6 +43,37 @@ function emptyFlow() {
 
 export function resetFlow() {
   app.flow = emptyFlow();
+}
+
+/** Forgets every procedure and session the UI knows of (the wipe, ui/js/wipe.js). */
+export function resetState() {
+  app.procedure = null;
+  app.session = null;
+  app.changeOrigin = null;
+  resetFlow();
+}
+
+/** `app_info.mode`: "kiosk" at a kiosk, else "personal" (a member's PC). */
+export function isKiosk() {
+  return Boolean(app.info && app.info.mode === "kiosk");
+}
+
+const DEFAULT_IDLE_TIMEOUT_SECS = 90;
+const DEFAULT_IDLE_WARNING_SECS = 30;
+/** WCAG 2.2.1: the member has at least 20 s to ask for more time. */
+export const MIN_IDLE_WARNING_SECS = 20;
+
+/** `app_info.kiosk` with defaults: {idle_timeout_secs, idle_warning_secs, keyboard, staff_exit}. */
+export function kioskConfig() {
+  const k = (app.info && app.info.kiosk) || {};
+  const timeout = Number(k.idle_timeout_secs);
+  const warning = Number(k.idle_warning_secs);
+  return {
+    idle_timeout_secs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_IDLE_TIMEOUT_SECS,
+    idle_warning_secs: Math.max(MIN_IDLE_WARNING_SECS, Number.isFinite(warning) && warning > 0 ? warning : DEFAULT_IDLE_WARNING_SECS),
+    keyboard: ["auto", "always", "never"].includes(k.keyboard) ? k.keyboard : "auto",
+    staff_exit: k.staff_exit === true,
+  };
 }
 
 export function offers(procedure) {
