@@ -2,16 +2,27 @@
 //! `borne-server`). Every answer, including transport failures, becomes either
 //! a typed response or a [`BorneError`] the member can read.
 //!
-//! Only idempotent calls (session look-up, log-out) are retried; a log-in is
-//! never sent twice, since a repeated wrong password would count twice.
+//! Only idempotent calls (session look-up, log-out, heartbeat) are retried; a
+//! log-in is never sent twice, since a repeated wrong password would count twice.
+//!
+//! A kiosk enrols once ([`Client::enrol_device`]); with its
+//! [`DeviceCredentials`] set ([`Client::with_device`], [`Client::set_device`])
+//! every request the client sends is signed (module [`device`]), so the
+//! backend knows which kiosk it comes from.
+
+pub mod device;
+
+pub use device::{BadDeviceCredentials, DeviceCredentials};
 
 use borne_core::api::{
-    Accepted, ApiError, ChangePasswordRequest, Channel, ChannelOption, ForgotPasswordRequest, LoginRequest, LoginResponse,
-    MemberSummary, Purpose, RegisterRequest, ResetPasswordRequest, TokenResponse, UnlockRequest, UnlockResponse,
-    UnlockSendRequest, VerifyCodeRequest,
+    Accepted, ApiError, ChangePasswordRequest, Channel, ChannelOption, EnrolDeviceRequest, EnrolDeviceResponse,
+    ForgotPasswordRequest, HeartbeatRequest, LoginRequest, LoginResponse, MemberSummary, Purpose, RegisterRequest,
+    ResetPasswordRequest, TokenResponse, UnlockRequest, UnlockResponse, UnlockSendRequest, VerifyCodeRequest,
 };
 use borne_core::{BorneError, Identifier, Secret};
+use device::Signer;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use url::Url;
 
@@ -20,10 +31,13 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 const RETRIES: u32 = 2;
 const RETRY_BACKOFF: Duration = Duration::from_millis(300);
 
+/// The backend's client. Clones share the HTTP connection pool and the
+/// device credentials: [`Client::set_device`] on one signs the requests of all.
 #[derive(Clone, Debug)]
 pub struct Client {
     http: reqwest::Client,
     base: Url,
+    device: Arc<RwLock<Option<Arc<Signer>>>>,
 }
 
 /// Why a backend URL was refused at start-up (a configuration error, for staff).
@@ -64,16 +78,71 @@ impl Client {
             .https_only(!loopback)
             .build()
             .map_err(|e| BadBackendUrl(format!("client HTTP : {e}")))?;
-        Ok(Client { http, base })
+        Ok(Client { http, base, device: Arc::new(RwLock::new(None)) })
     }
 
     pub fn base_url(&self) -> &Url {
         &self.base
     }
 
+    /// This client (its own copy, not shared with earlier clones) signing
+    /// every request with `creds`.
+    pub fn with_device(&self, creds: DeviceCredentials) -> Result<Client, BadDeviceCredentials> {
+        let signer = Arc::new(Signer::new(&creds)?);
+        Ok(Client { http: self.http.clone(), base: self.base.clone(), device: Arc::new(RwLock::new(Some(signer))) })
+    }
+
+    /// Signs every later request of this client and of its clones with
+    /// `creds`; `None` stops signing (a device the backend revoked).
+    pub fn set_device(&self, creds: Option<&DeviceCredentials>) -> Result<(), BadDeviceCredentials> {
+        let signer = creds.map(Signer::new).transpose()?.map(Arc::new);
+        *self.device.write().unwrap_or_else(|p| p.into_inner()) = signer;
+        Ok(())
+    }
+
+    /// The id of the device whose key signs the requests, if any.
+    pub fn device_id(&self) -> Option<String> {
+        self.signer().map(|s| s.device_id().to_owned())
+    }
+
+    fn signer(&self) -> Option<Arc<Signer>> {
+        self.device.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
         let url = self.base.join(path).expect("static API paths join");
         self.http.request(method, url)
+    }
+
+    /// Sends one request, signed when the client has device credentials
+    /// (each attempt of a retried call is signed anew).
+    async fn send(&self, builder: RequestBuilder) -> Result<Response, reqwest::Error> {
+        let mut req = builder.build()?;
+        if let Some(signer) = self.signer() {
+            signer.sign(&mut req);
+        }
+        self.http.execute(req).await
+    }
+
+    /// `POST /v1/devices`: enrols this kiosk with the backend's enrolment
+    /// secret. Never retried (a repeat would enrol a second device). The
+    /// answer's key must be kept in the OS keyring, never in a file.
+    pub async fn enrol_device(&self, req: &EnrolDeviceRequest) -> Result<EnrolDeviceResponse, BorneError> {
+        self.post_json("v1/devices", req, None).await
+    }
+
+    /// `POST /v1/devices/heartbeat`, signed: version and health of the kiosk.
+    /// Without device credentials: `DeviceUnauthorized`, no request sent.
+    pub async fn heartbeat(&self, req: &HeartbeatRequest) -> Result<(), BorneError> {
+        if self.signer().is_none() {
+            return Err(BorneError::DeviceUnauthorized);
+        }
+        let resp = self.send_idempotent(|| self.request(Method::POST, "v1/devices/heartbeat").json(req)).await?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(error_from(resp).await)
+        }
     }
 
     /// `POST /v1/login`. Never retried.
@@ -144,7 +213,7 @@ impl Client {
         if let Some(token) = bearer {
             req = req.bearer_auth(token.expose());
         }
-        req.send().await.map_err(transport_error)
+        self.send(req).await.map_err(transport_error)
     }
 
     async fn post_json<T: serde::de::DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize, bearer: Option<&Secret>) -> Result<T, BorneError> {
@@ -180,7 +249,7 @@ impl Client {
     async fn send_idempotent(&self, build: impl Fn() -> RequestBuilder) -> Result<Response, BorneError> {
         let mut attempt = 0;
         loop {
-            let outcome = build().send().await;
+            let outcome = self.send(build()).await;
             let retryable = match &outcome {
                 Err(e) => e.is_connect() || e.is_timeout(),
                 Ok(r) => matches!(r.status(), StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT),
