@@ -12,9 +12,10 @@
 //!
 //! The server refuses a signature it has already seen within its 5-minute
 //! window, so two identical requests (same method, target and body) in the
-//! same second would be one refused replay. The signer therefore never
-//! reuses a timestamp for the same request: the second one is stamped one
-//! second later (the server accepts up to 5 minutes of skew).
+//! same second would be one refused replay. The signers of a process
+//! therefore never reuse a timestamp for the same device and request: the
+//! second one is stamped one second later (the server accepts up to 5
+//! minutes of skew). This holds across every `Client` signing for the device.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -22,7 +23,7 @@ use borne_core::Secret;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 use zeroize::Zeroizing;
 
@@ -86,13 +87,14 @@ fn decode_key(creds: &DeviceCredentials) -> Result<Zeroizing<Vec<u8>>, BadDevice
     Ok(key)
 }
 
+/// Last timestamp used per (device, method, target, body) in this process,
+/// for the requests signed within the current second or later (module docs).
+static LAST_USED: LazyLock<Mutex<HashMap<[u8; 32], i64>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
 /// Signs requests for one device. Shared by the clones of a `Client`.
 pub(crate) struct Signer {
     device_id: String,
     key: Zeroizing<Vec<u8>>,
-    /// Last timestamp used per (method, target, body), for the requests
-    /// signed within the current second or later (see the module docs).
-    last_used: Mutex<HashMap<[u8; 32], i64>>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -104,7 +106,7 @@ impl std::fmt::Debug for Signer {
 impl Signer {
     pub(crate) fn new(creds: &DeviceCredentials) -> Result<Signer, BadDeviceCredentials> {
         let key = decode_key(creds)?;
-        Ok(Signer { device_id: creds.device_id.clone(), key, last_used: Mutex::new(HashMap::new()) })
+        Ok(Signer { device_id: creds.device_id.clone(), key })
     }
 
     pub(crate) fn device_id(&self) -> &str {
@@ -130,10 +132,10 @@ impl Signer {
     }
 
     /// `now`, or one second after the last timestamp used for the same
-    /// request when that one is `now` or later.
+    /// device and request when that one is `now` or later.
     fn timestamp_for(&self, method: &str, target: &str, body_hash: &str, now: i64) -> i64 {
-        let request: [u8; 32] = Sha256::digest(format!("{method}\n{target}\n{body_hash}").as_bytes()).into();
-        let mut last_used = self.last_used.lock().unwrap_or_else(|p| p.into_inner());
+        let request: [u8; 32] = Sha256::digest(format!("{}\n{method}\n{target}\n{body_hash}", self.device_id).as_bytes()).into();
+        let mut last_used = LAST_USED.lock().unwrap_or_else(|p| p.into_inner());
         last_used.retain(|_, last| *last >= now);
         let timestamp = match last_used.get(&request) {
             Some(last) => (*last + 1).max(now),
@@ -220,16 +222,20 @@ mod tests {
 
     #[test]
     fn the_same_request_never_gets_the_same_timestamp_twice() {
-        let s = Signer::new(&creds()).unwrap();
-        assert_eq!(s.timestamp_for("GET", "/v1/session", "h", 100), 100);
-        assert_eq!(s.timestamp_for("GET", "/v1/session", "h", 100), 101);
-        assert_eq!(s.timestamp_for("GET", "/v1/session", "h", 100), 102);
-        // Another request is not delayed.
-        assert_eq!(s.timestamp_for("POST", "/v1/session", "h", 100), 100);
+        // In the future, so that other tests signing now do not forget these.
+        let t = unix_now() + 100_000;
+        let s = Signer::new(&DeviceCredentials { device_id: "ffffffffffffffffffffffffffffff01".into(), ..creds() }).unwrap();
+        assert_eq!(s.timestamp_for("GET", "/v1/session", "h", t), t);
+        assert_eq!(s.timestamp_for("GET", "/v1/session", "h", t), t + 1);
+        // Another signer for the same device (another Client) follows on.
+        let other = Signer::new(&DeviceCredentials { device_id: "ffffffffffffffffffffffffffffff01".into(), ..creds() }).unwrap();
+        assert_eq!(other.timestamp_for("GET", "/v1/session", "h", t), t + 2);
+        // Another request, or another device, is not delayed.
+        assert_eq!(s.timestamp_for("POST", "/v1/session", "h", t), t);
+        let third = Signer::new(&DeviceCredentials { device_id: "ffffffffffffffffffffffffffffff02".into(), ..creds() }).unwrap();
+        assert_eq!(third.timestamp_for("GET", "/v1/session", "h", t), t);
         // Once the clock has passed the last one, the clock wins again.
-        assert_eq!(s.timestamp_for("GET", "/v1/session", "h", 200), 200);
-        // Old entries are forgotten.
-        assert!(s.last_used.lock().unwrap().len() <= 2);
+        assert_eq!(s.timestamp_for("GET", "/v1/session", "h", t + 100), t + 100);
     }
 
     #[test]

@@ -110,11 +110,16 @@ async fn a_signed_client_logs_in_and_its_heartbeat_is_listed() {
 #[tokio::test]
 async fn identical_signed_requests_in_the_same_second_are_not_taken_for_replays() {
     let s = server().await;
-    let kiosk = s.client.with_device(s.enrol("Agence de Nancy, borne 1").await).unwrap();
+    let creds = s.enrol("Agence de Nancy, borne 1").await;
+    let kiosk = s.client.with_device(creds.clone()).unwrap();
+    // Another client signing for the same device (the enrolment's first
+    // heartbeat, then the app's): it must not reuse a signature either.
+    let twin = s.client.with_device(creds).unwrap();
     // Same method, target and body, five times in a row: the server refuses a
     // repeated signature, so each must be stamped differently.
     for _ in 0..5 {
         kiosk.heartbeat(&beat("1.0.0", true)).await.unwrap();
+        twin.heartbeat(&beat("1.0.0", true)).await.unwrap();
         assert!(kiosk.is_ready().await);
     }
     let login = kiosk.login(&jeanne(), &Secret::new("Mutuelle2024")).await.unwrap();
