@@ -3,18 +3,23 @@
 # already there: the system libraries for Tauri (WebKitGTK), Xvfb and
 # WebKitWebDriver for the end-to-end tests, and tauri-driver 2.x.
 #   scripts/setup.sh          packages to build and run the app
-#   scripts/setup.sh --test   plus what the tests need (WebKitWebDriver, dbus,
-#                             PostgreSQL's server for scripts/postgres.sh)
+#   scripts/setup.sh --test   plus what the tests need (WebKitWebDriver, dbus and
+#                             gnome-keyring for the OS-keyring tests, PostgreSQL's
+#                             server for scripts/postgres.sh)
 set -euo pipefail
 
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev ca-certificates curl)
+# The OS keyring (borne-device: keyring's Secret Service over libdbus).
+packages+=(libdbus-1-dev)
 # A window needs a display: Xvfb stands in when there is none.
 packages+=(xvfb)
 if [ "$want_test" = 1 ]; then
-  packages+=(webkit2gtk-driver dbus postgresql)
+  # dbus-run-session and gnome-keyring's Secret Service: scripts/test.sh runs the
+  # tests against a real, unlocked keyring (shared/notes/keyring.md).
+  packages+=(webkit2gtk-driver dbus gnome-keyring postgresql)
 fi
 
 missing=()
