@@ -7,6 +7,7 @@ mod backend;
 mod commands;
 pub mod config;
 mod deep_link;
+mod device;
 mod logging;
 mod state;
 mod ui_error;
@@ -39,6 +40,9 @@ pub fn run() {
         .manage(state)
         .manage(config)
         .setup(|app| {
+            // The kiosk's enrolment and heartbeat, the PC's remembered identifier (OS keyring).
+            let device_config = tauri::Manager::state::<config::AppConfig>(app).inner().clone();
+            device::setup(app, &device_config, std::sync::Arc::new(borne_device::KeyringStore::new()));
             deep_link::listen(app);
             Ok(())
         })
@@ -53,6 +57,8 @@ pub fn run() {
             checks::check_unlock,
             checks::check_password,
             session::login,
+            device::device_status,
+            device::remembered_identifier,
             session::current_member,
             session::change_password,
             session::logout,

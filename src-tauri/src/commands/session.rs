@@ -1,6 +1,7 @@
 //! Log-in (MPN "CONNEXION", and the MGEN temporary password), the session,
 //! the change of password, log-out.
 
+use crate::device::DeviceState;
 use crate::state::{AppState, Kind, Procedure, Session};
 use crate::ui_error::UiError;
 use borne_core::api::{ChangePasswordRequest, LoginResponse, MemberSummary};
@@ -16,10 +17,20 @@ pub struct LoggedIn {
     pub must_change_password: bool,
 }
 
+/// `remember` (member's PC only): after a successful log-in, true keeps the
+/// identifier as typed in the OS keyring, false forgets it; never the
+/// password, and nothing at all at a kiosk (device.rs).
 #[tauri::command]
-pub async fn login(state: State<'_, AppState>, identifier: String, password: String) -> Result<LoggedIn, UiError> {
+pub async fn login(
+    state: State<'_, AppState>,
+    device: State<'_, DeviceState>,
+    identifier: String,
+    password: String,
+    remember: Option<bool>,
+) -> Result<LoggedIn, UiError> {
     let password = Secret::from(password);
-    let identifier = Identifier::parse(&identifier).map_err(|e| state.fail(e))?;
+    let typed = Secret::new(identifier);
+    let identifier = Identifier::parse(typed.expose()).map_err(|e| state.fail(e))?;
     if password.is_empty() {
         return Err(state.fail(BorneError::PasswordMissing));
     }
@@ -34,6 +45,7 @@ pub async fn login(state: State<'_, AppState>, identifier: String, password: Str
                     ..Procedure::start(Kind::Unlock)
                 };
             }
+            device.after_login(remember, typed.expose()).await;
             Ok(LoggedIn { member: keep_session(&state, resp).await, must_change_password })
         }
         Err(e) => {
