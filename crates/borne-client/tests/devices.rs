@@ -5,53 +5,17 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use borne_client::{Client, DeviceCredentials};
-use borne_core::api::{DeviceStatus, EnrolDeviceRequest, HeartbeatRequest};
+use borne_client::DeviceCredentials;
+use borne_core::api::{EnrolDeviceRequest, HeartbeatRequest};
 use borne_core::{BorneError, Identifier, Secret};
-use borne_server::devices::DeviceConfig;
-use std::net::SocketAddr;
 
-const ENROLMENT_SECRET: &str = "inscription-des-bornes-2024";
-const ADMIN_TOKEN: &str = "jeton-admin-des-bornes";
+mod common;
 
-struct Server {
-    running: borne_server::RunningServer,
-    client: Client,
-    _dir: tempfile::TempDir,
-}
+use common::{server, Server, ENROLMENT_SECRET};
 
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db = borne_server::Db::connect(&format!("sqlite://{}", dir.path().join("d.db").display())).await.unwrap();
-    db.migrate().await.unwrap();
-    borne_server::demo::seed(&db).await.unwrap();
-    let mut config = borne_server::ServerConfig::default();
-    config.devices = DeviceConfig {
-        enrolment_secret: Some(Secret::new(ENROLMENT_SECRET)),
-        admin_token: Some(Secret::new(ADMIN_TOKEN)),
-        ..DeviceConfig::default()
-    };
-    let running = borne_server::spawn(db, SocketAddr::from(([127, 0, 0, 1], 0)), config).await.unwrap();
-    let client = Client::new(&format!("http://{}", running.addr)).unwrap();
-    Server { running, client, _dir: dir }
-}
-
-impl Server {
-    async fn enrol(&self, name: &str) -> DeviceCredentials {
-        let req = EnrolDeviceRequest { enrolment_secret: Secret::new(ENROLMENT_SECRET), name: name.into() };
-        self.client.enrol_device(&req).await.unwrap().into()
-    }
-
-    async fn devices(&self) -> Vec<DeviceStatus> {
-        let resp = reqwest::Client::new()
-            .get(format!("http://{}/v1/admin/devices", self.running.addr))
-            .bearer_auth(ADMIN_TOKEN)
-            .send()
-            .await
-            .unwrap();
-        assert!(resp.status().is_success(), "{}", resp.status());
-        resp.json().await.unwrap()
-    }
+async fn enrol(s: &Server, name: &str) -> DeviceCredentials {
+    let req = EnrolDeviceRequest { enrolment_secret: Secret::new(ENROLMENT_SECRET), name: name.into() };
+    s.client.enrol_device(&req).await.unwrap().into()
 }
 
 fn jeanne() -> Identifier {
@@ -65,7 +29,7 @@ fn beat(version: &str, healthy: bool) -> HeartbeatRequest {
 #[tokio::test]
 async fn enrolment_gives_credentials_only_for_the_configured_secret() {
     let s = server().await;
-    let creds = s.enrol("Agence de Strasbourg, borne 1").await;
+    let creds = enrol(&s, "Agence de Strasbourg, borne 1").await;
     creds.validate().unwrap();
     assert_eq!(URL_SAFE_NO_PAD.decode(creds.key.expose()).unwrap().len(), 32);
     assert!(!format!("{creds:?}").contains(creds.key.expose()));
@@ -86,7 +50,7 @@ async fn enrolment_gives_credentials_only_for_the_configured_secret() {
 #[tokio::test]
 async fn a_signed_client_logs_in_and_its_heartbeat_is_listed() {
     let s = server().await;
-    let creds = s.enrol("Agence de Metz, borne 1").await;
+    let creds = enrol(&s, "Agence de Metz, borne 1").await;
     let kiosk = s.client.with_device(creds.clone()).unwrap();
     assert_eq!(kiosk.device_id().as_deref(), Some(creds.device_id.as_str()));
     // The unsigned client it was made from is untouched.
@@ -110,7 +74,7 @@ async fn a_signed_client_logs_in_and_its_heartbeat_is_listed() {
 #[tokio::test]
 async fn identical_signed_requests_in_the_same_second_are_not_taken_for_replays() {
     let s = server().await;
-    let creds = s.enrol("Agence de Nancy, borne 1").await;
+    let creds = enrol(&s, "Agence de Nancy, borne 1").await;
     let kiosk = s.client.with_device(creds.clone()).unwrap();
     // Another client signing for the same device (the enrolment's first
     // heartbeat, then the app's): it must not reuse a signature either.
@@ -131,7 +95,7 @@ async fn identical_signed_requests_in_the_same_second_are_not_taken_for_replays(
 #[tokio::test]
 async fn a_wrong_key_or_an_unknown_device_is_refused_everywhere() {
     let s = server().await;
-    let creds = s.enrol("Agence de Colmar, borne 1").await;
+    let creds = enrol(&s, "Agence de Colmar, borne 1").await;
     let other_key = DeviceCredentials { key: Secret::new(URL_SAFE_NO_PAD.encode([9u8; 32])), ..creds.clone() };
     let unknown = DeviceCredentials { device_id: "0123456789abcdef0123456789abcdef".into(), ..creds.clone() };
     for bad in [other_key, unknown] {
@@ -155,7 +119,7 @@ async fn a_wrong_key_or_an_unknown_device_is_refused_everywhere() {
 #[tokio::test]
 async fn set_device_signs_the_requests_of_every_clone_and_can_stop() {
     let s = server().await;
-    let creds = s.enrol("Agence de Mulhouse, borne 1").await;
+    let creds = enrol(&s, "Agence de Mulhouse, borne 1").await;
     let shared = s.client.clone();
     s.client.set_device(Some(&creds)).unwrap();
     assert_eq!(shared.device_id().as_deref(), Some(creds.device_id.as_str()));

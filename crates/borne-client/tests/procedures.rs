@@ -2,28 +2,11 @@
 //! members, demo outbox): every procedure's call and its errors map to the
 //! member-facing errors of borne-core.
 
-use borne_client::Client;
 use borne_core::api::{ChangePasswordRequest, Channel, ForgotPasswordRequest, Purpose, RegisterRequest};
 use borne_core::{BorneError, Identifier, Secret};
-use std::net::SocketAddr;
+mod common;
 
-struct Server {
-    running: borne_server::RunningServer,
-    client: Client,
-    _dir: tempfile::TempDir,
-}
-
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db = borne_server::Db::connect(&format!("sqlite://{}", dir.path().join("c.db").display())).await.unwrap();
-    db.migrate().await.unwrap();
-    borne_server::demo::seed(&db).await.unwrap();
-    let mut config = borne_server::ServerConfig::default();
-    config.delivery.outbox = true;
-    let running = borne_server::spawn(db, SocketAddr::from(([127, 0, 0, 1], 0)), config).await.unwrap();
-    let client = Client::new(&format!("http://{}", running.addr)).unwrap();
-    Server { running, client, _dir: dir }
-}
+use common::{server, Server};
 
 /// The newest text sent to `to`, read from the demo outbox.
 async fn last_message(s: &Server, to: &str, previous: usize) -> String {

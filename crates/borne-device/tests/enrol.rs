@@ -2,51 +2,15 @@
 //! (SQLite in a temp dir, an enrolment secret and an admin token configured).
 
 use borne_client::Client;
-use borne_core::api::DeviceStatus;
 use borne_core::{Identifier, Secret};
 use borne_device::{enrol, enrol_or_load, DeviceStore, EnrolError, MemoryStore, StoreError};
-use borne_server::devices::DeviceConfig;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-const ENROLMENT_SECRET: &str = "inscription-des-bornes-2024";
-const ADMIN_TOKEN: &str = "jeton-admin-des-bornes";
+// The same server as borne-client's tests.
+#[path = "../../borne-client/tests/common/mod.rs"]
+mod common;
 
-struct Server {
-    running: borne_server::RunningServer,
-    client: Client,
-    _dir: tempfile::TempDir,
-}
-
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db = borne_server::Db::connect(&format!("sqlite://{}", dir.path().join("e.db").display())).await.unwrap();
-    db.migrate().await.unwrap();
-    borne_server::demo::seed(&db).await.unwrap();
-    let mut config = borne_server::ServerConfig::default();
-    config.devices = DeviceConfig {
-        enrolment_secret: Some(Secret::new(ENROLMENT_SECRET)),
-        admin_token: Some(Secret::new(ADMIN_TOKEN)),
-        ..DeviceConfig::default()
-    };
-    let running = borne_server::spawn(db, SocketAddr::from(([127, 0, 0, 1], 0)), config).await.unwrap();
-    let client = Client::new(&format!("http://{}", running.addr)).unwrap();
-    Server { running, client, _dir: dir }
-}
-
-impl Server {
-    async fn devices(&self) -> Vec<DeviceStatus> {
-        reqwest::Client::new()
-            .get(format!("http://{}/v1/admin/devices", self.running.addr))
-            .bearer_auth(ADMIN_TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-}
+use common::{server, ENROLMENT_SECRET};
 
 fn secret() -> Secret {
     Secret::new(ENROLMENT_SECRET)

@@ -1,0 +1,51 @@
+//! The real reference server for the client's tests (and borne-device's,
+//! which include this file): SQLite in a temp dir, the demo members, the
+//! demo outbox, an enrolment secret and an admin token for kiosk devices.
+#![allow(dead_code)]
+
+use borne_client::Client;
+use borne_core::api::DeviceStatus;
+use borne_core::Secret;
+use borne_server::devices::DeviceConfig;
+use std::net::SocketAddr;
+
+pub const ENROLMENT_SECRET: &str = "inscription-des-bornes-2024";
+pub const ADMIN_TOKEN: &str = "jeton-admin-des-bornes";
+
+pub struct Server {
+    pub running: borne_server::RunningServer,
+    /// Unsigned until a test gives it a device.
+    pub client: Client,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn server() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db = borne_server::Db::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+    db.migrate().await.unwrap();
+    borne_server::demo::seed(&db).await.unwrap();
+    let mut config = borne_server::ServerConfig::default();
+    config.delivery.outbox = true;
+    config.devices = DeviceConfig {
+        enrolment_secret: Some(Secret::new(ENROLMENT_SECRET)),
+        admin_token: Some(Secret::new(ADMIN_TOKEN)),
+        ..DeviceConfig::default()
+    };
+    let running = borne_server::spawn(db, SocketAddr::from(([127, 0, 0, 1], 0)), config).await.unwrap();
+    let client = Client::new(&format!("http://{}", running.addr)).unwrap();
+    Server { running, client, _dir: dir }
+}
+
+impl Server {
+    /// `GET /v1/admin/devices` with the admin token.
+    pub async fn devices(&self) -> Vec<DeviceStatus> {
+        let resp = reqwest::Client::new()
+            .get(format!("http://{}/v1/admin/devices", self.running.addr))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
+        resp.json().await.unwrap()
+    }
+}
