@@ -5,6 +5,8 @@
 //! are in `procedures.rs`.
 
 mod harness;
+mod kiosk;
+mod kiosk_ui;
 mod procedures;
 
 use anyhow::Result;

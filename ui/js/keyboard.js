@@ -41,6 +41,8 @@ let field = null;
 let layout = "letters";
 let shift = false;
 let wired = false;
+/** The field whose keyboard was closed with « Fermer » (shown again by a tap on it). */
+let dismissed = null;
 
 export function isTextField(el) {
   if (!el || el.disabled || el.readOnly) return false;
@@ -243,6 +245,7 @@ function press(name) {
       render();
       return;
     case "close":
+      dismissed = target;
       hide();
       return;
     case "backspace":
@@ -294,12 +297,20 @@ export function hide() {
   if (osk.parentElement !== document.body) document.body.append(osk);
 }
 
+/** A finger or button is down: hiding now would move what it is pressing. */
+let pressing = false;
+
 /** After a focus change: kept while the focus is in a text field or on a key. */
 function followFocus() {
   if (!enabled) return;
   const active = document.activeElement;
-  if (isTextField(active)) attach(active);
-  else if (!osk.contains(active)) {
+  if (isTextField(active)) {
+    if (active === dismissed) return;
+    dismissed = null;
+    attach(active);
+  } else if (!osk.contains(active) && !pressing) {
+    // Hidden only once the press is over: the page grows when the keyboard
+    // goes, and a button pressed below a field must still get its click.
     field = null;
     hide();
   }
@@ -315,17 +326,31 @@ export function initKeyboard() {
     const key = event.target.closest("button[data-key]");
     if (key && osk.contains(key)) press(key.dataset.key);
   });
+  document.addEventListener("pointerdown", () => {
+    pressing = true;
+  }, true);
+  for (const type of ["pointerup", "pointercancel"]) {
+    document.addEventListener(type, () => {
+      pressing = false;
+      // After the click that follows this pointerup.
+      setTimeout(followFocus, 0);
+    }, true);
+  }
   document.addEventListener("focusin", () => followFocus());
   document.addEventListener("focusout", () => setTimeout(followFocus, 0));
   // Closed with its key, the keyboard comes back with a tap on the field.
   document.addEventListener("click", (event) => {
-    if (enabled && isTextField(event.target) && osk.hidden) attach(event.target);
+    if (enabled && isTextField(event.target) && osk.hidden) {
+      dismissed = null;
+      attach(event.target);
+    }
   });
   onLangChange(() => {
     if (!osk.hidden) render();
   });
   onWipe(() => {
     field = null;
+    dismissed = null;
     hide();
     osk.replaceChildren();
   });
