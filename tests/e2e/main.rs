@@ -5,7 +5,6 @@
 //! are in `procedures.rs`.
 
 mod harness;
-mod kiosk;
 mod kiosk_ui;
 mod procedures;
 
