@@ -8,11 +8,13 @@ mod commands;
 pub mod config;
 mod deep_link;
 mod device;
+mod kiosk;
 mod logging;
 mod state;
 mod ui_error;
 
 use commands::{checks, info, procedures, session};
+use commands::kiosk as kiosk_commands;
 use state::AppState;
 
 pub const PROFILE_VAR: &str = "BORNE_PROFILE";
@@ -26,6 +28,10 @@ fn exit_with(message: &str) -> ! {
 /// Starts the app. Exits with a clear message when the profile or the
 /// backend cannot be used.
 pub fn run() {
+    // `borne-adherent --hash-staff-pin`: a helper for staff, no window (docs/kiosk.md).
+    if std::env::args().nth(1).as_deref() == Some("--hash-staff-pin") {
+        std::process::exit(kiosk::hash_staff_pin_cli());
+    }
     logging::init();
     let config = config::AppConfig::from_environment().unwrap_or_else(|m| exit_with(&format!("configuration : {m}")));
     let profile_id = std::env::var(PROFILE_VAR).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "mpn".into());
@@ -35,11 +41,28 @@ pub fn run() {
     tracing::info!(demo = backend.demo, profile = %profile.id, mode = ?config.mode, "backend ready");
     let state = AppState::new(backend, profile);
 
-    tauri::Builder::default()
-        .plugin(tauri_plugin_deep_link::init())
+    let kiosk_mode = config.is_kiosk();
+    // First: a second launch hands its arguments (a borne:// link) to this
+    // instance, through the deep-link plugin to deep_link.rs, and exits.
+    let mut builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| kiosk::second_launch(app)))
+        .plugin(tauri_plugin_deep_link::init());
+    if !kiosk_mode {
+        // Member's PC: the window comes back with its last size and position.
+        use tauri_plugin_window_state::StateFlags;
+        builder = builder.plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        );
+    }
+    let window_config = config.clone();
+    builder
         .manage(state)
         .manage(config)
-        .setup(|app| {
+        .manage(kiosk_commands::StaffExit::default())
+        .setup(move |app| {
+            kiosk::open_main_window(app, &window_config)?;
             // The kiosk's enrolment and heartbeat, the PC's remembered identifier (OS keyring).
             let device_config = tauri::Manager::state::<config::AppConfig>(app).inner().clone();
             device::setup(app, &device_config, std::sync::Arc::new(borne_device::KeyringStore::new()));
@@ -70,6 +93,8 @@ pub fn run() {
             procedures::verify_code,
             procedures::reset_password,
             procedures::cancel_procedure,
+            kiosk_commands::wipe,
+            kiosk_commands::staff_exit,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the Tauri application");

@@ -376,6 +376,8 @@ pub fn screens_dir() -> PathBuf {
 pub struct App {
     pub client: Client,
     pub log_path: PathBuf,
+    /// The X display the app runs on (a second launch needs it).
+    pub display: String,
     // Dropped after the client is closed: driver first (kills WebKitWebDriver
     // and the app), then the display.
     _driver: Group,
@@ -410,6 +412,11 @@ impl App {
             Some(url) => cmd.env("BORNE_BACKEND_URL", url),
             None => cmd.env_remove("BORNE_BACKEND_URL"),
         };
+        // The app's configuration (config.rs) comes from the test alone, not
+        // from the shell that runs it.
+        for var in APP_CONFIG_VARS {
+            cmd.env_remove(var);
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -444,9 +451,45 @@ impl App {
                 Err(e) => return Err(e.into()),
             }
         };
-        let app = App { client, log_path, _driver: driver, _display: display_group };
+        let app = App { client, log_path, display, _driver: driver, _display: display_group };
         app.wait_visible("body[data-ready='true']").await.context("the app did not finish starting")?;
         Ok(app)
+    }
+
+    /// Runs `script` in the page and returns its value.
+    pub async fn js(&self, script: &str) -> Result<serde_json::Value> {
+        self.call("script", self.client.execute(script, vec![])).await
+    }
+
+    /// Calls a Tauri command from the page, as `ui/ipc.js` does, and returns
+    /// its answer; a refusal (`UiError`) is an error.
+    pub async fn invoke_with(&self, command: &str, args: serde_json::Value) -> Result<serde_json::Value> {
+        let script = "const [command, args, done] = arguments; \
+                      window.__TAURI__.core.invoke(command, args).then((v) => done({ ok: v }), (e) => done({ err: e }));";
+        let answer = self.call(command, self.client.execute_async(script, vec![command.into(), args])).await?;
+        match answer.get("ok") {
+            Some(v) => Ok(v.clone()),
+            None => bail!("{command} answered an error: {}", answer["err"]),
+        }
+    }
+
+    pub async fn invoke(&self, command: &str) -> Result<serde_json::Value> {
+        self.invoke_with(command, serde_json::json!({})).await
+    }
+
+    /// Waits until the app has quit (WebDriver no longer reaches its page).
+    pub async fn wait_until_gone(&self, within: Duration) -> Result<()> {
+        let deadline = Instant::now() + within;
+        loop {
+            let alive = tokio::time::timeout(Duration::from_secs(5), self.client.execute("return 1;", vec![])).await;
+            if !matches!(alive, Ok(Ok(_))) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("the app still runs after {within:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     pub async fn close(self) {
@@ -697,6 +740,51 @@ impl App {
         anyhow::ensure!(png.starts_with(b"\x89PNG"), "the screenshot of {name} is not a PNG");
         std::fs::write(screens_dir().join(format!("{name}.png")), png)?;
         Ok(())
+    }
+}
+
+/// The variables of the app's configuration (src-tauri/src/config.rs).
+const APP_CONFIG_VARS: [&str; 9] = [
+    "BORNE_CONFIG",
+    "BORNE_MODE",
+    "BORNE_IDLE_TIMEOUT_SECS",
+    "BORNE_IDLE_WARNING_SECS",
+    "BORNE_KEYBOARD",
+    "BORNE_STAFF_PIN_HASH",
+    "BORNE_ENROLMENT_SECRET",
+    "BORNE_DEVICE_NAME",
+    "BORNE_HEARTBEAT_SECS",
+];
+
+/// A private D-Bus session bus (the single-instance plugin finds the
+/// running app on it), stopped on drop.
+pub struct SessionBus {
+    pub address: String,
+    _daemon: Group,
+    _dir: tempfile::TempDir,
+}
+
+impl SessionBus {
+    pub fn start() -> Result<SessionBus> {
+        let dir = tempfile::tempdir()?;
+        let socket = dir.path().join("bus");
+        let address = format!("unix:path={}", socket.display());
+        let daemon = Group::spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--nopidfile", &format!("--address={address}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .context("dbus-daemon (package dbus) is needed for this test")?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() {
+            if Instant::now() > deadline {
+                bail!("dbus-daemon did not open {}", socket.display());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(SessionBus { address, _daemon: daemon, _dir: dir })
     }
 }
 

@@ -5,6 +5,7 @@
 //! are in `procedures.rs`.
 
 mod harness;
+mod kiosk;
 mod kiosk_ui;
 mod procedures;
 

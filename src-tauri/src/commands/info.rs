@@ -1,6 +1,7 @@
 //! What the UI needs to draw itself: the insurer's profile, the language, the
 //! guides (the walkthrough) and the help topics, all from `borne-content`.
 
+use crate::config::{AppConfig, Keyboard, Mode};
 use crate::state::AppState;
 use crate::ui_error::UiError;
 use borne_content::{Guide, HelpTopic, Profile};
@@ -16,16 +17,35 @@ pub struct AppInfo {
     pub lang: Lang,
     pub resend_cooldown_secs: u64,
     pub profile: Profile,
+    pub mode: Mode,
+    pub kiosk: KioskInfo,
+}
+
+/// What the kiosk UI needs from the configuration (config.rs).
+#[derive(Serialize)]
+pub struct KioskInfo {
+    pub idle_timeout_secs: u64,
+    pub idle_warning_secs: u64,
+    pub keyboard: Keyboard,
+    /// A staff PIN hash is configured: the hidden staff exit is offered.
+    pub staff_exit: bool,
 }
 
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+pub fn app_info(state: State<'_, AppState>, config: State<'_, AppConfig>) -> AppInfo {
     AppInfo {
         demo: state.backend.demo,
         version: env!("CARGO_PKG_VERSION"),
         lang: state.lang(),
         resend_cooldown_secs: RESEND_COOLDOWN_SECS,
         profile: state.profile.clone(),
+        mode: config.mode,
+        kiosk: KioskInfo {
+            idle_timeout_secs: config.idle_timeout_secs,
+            idle_warning_secs: config.idle_warning_secs,
+            keyboard: config.keyboard,
+            staff_exit: config.staff_exit(),
+        },
     }
 }
 

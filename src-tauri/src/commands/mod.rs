@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod info;
+pub mod kiosk;
 pub mod procedures;
 pub mod session;
 
