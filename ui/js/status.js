@@ -27,18 +27,19 @@ function setText(el, text) {
 export function renderStatus(status = last) {
   last = status || null;
   const down = Boolean(last && last.backend_reachable === false);
+  // Staff also need to know about a kiosk problem while the backend answers
+  // (not enrolled, keyring locked): members see nothing of it then.
+  const staffProblem = Boolean(isKiosk() && last && (down || last.problem));
   if (!down) {
     banner.hidden = true;
     banner.textContent = "";
-    staff.hidden = true;
-    staff.textContent = "";
-    return;
+  } else {
+    const phone = (app.profile.support && app.profile.support.phone) || "";
+    // Shown first, then filled: the status region announces its new text.
+    banner.hidden = false;
+    setText(banner, phone ? t("status.backend_down", { phone }) : t("status.backend_down_no_phone"));
   }
-  const phone = (app.profile.support && app.profile.support.phone) || "";
-  // Shown first, then filled: the status region announces its new text.
-  banner.hidden = false;
-  setText(banner, phone ? t("status.backend_down", { phone }) : t("status.backend_down_no_phone"));
-  if (isKiosk()) {
+  if (staffProblem) {
     const problem = last.problem || t("status.staff_unreachable");
     const seen = time(last.last_heartbeat);
     staff.hidden = false;
