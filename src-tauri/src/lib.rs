@@ -33,11 +33,16 @@ pub fn run() {
         std::process::exit(kiosk::hash_staff_pin_cli());
     }
     logging::init();
-    let config = config::AppConfig::from_environment().unwrap_or_else(|m| exit_with(&format!("configuration : {m}")));
+    let mut config = config::AppConfig::from_environment().unwrap_or_else(|m| exit_with(&format!("configuration : {m}")));
     let profile_id = std::env::var(PROFILE_VAR).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "mpn".into());
     let profile = borne_content::profile(profile_id.trim())
         .unwrap_or_else(|e| exit_with(&format!("profil de mutuelle {PROFILE_VAR}={profile_id} inutilisable ({e})")));
-    let backend = tauri::async_runtime::block_on(backend::resolve(&profile.support)).unwrap_or_else(|m| exit_with(&m));
+    let backend = tauri::async_runtime::block_on(backend::resolve(&profile.support, config.enrolment_secret.as_ref()))
+        .unwrap_or_else(|m| exit_with(&m));
+    // A kiosk on the embedded demo server enrols with that server's secret.
+    if config.enrolment_secret.is_none() {
+        config.enrolment_secret = backend.demo_enrolment_secret.clone();
+    }
     tracing::info!(demo = backend.demo, profile = %profile.id, mode = ?config.mode, "backend ready");
     let state = AppState::new(backend, profile);
 
