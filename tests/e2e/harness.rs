@@ -80,6 +80,13 @@ impl Drop for Group {
         }
         unsafe { libc::kill(-pgid, libc::SIGKILL) };
         let _ = self.child.wait();
+        // Until every process of the group is gone (the app among them): a
+        // lingering app would still own its single-instance name on the
+        // session bus and take the next test's launch for a second instance.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while unsafe { libc::kill(-pgid, 0) } == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.name;
     }
 }
@@ -376,6 +383,8 @@ pub fn screens_dir() -> PathBuf {
 pub struct App {
     pub client: Client,
     pub log_path: PathBuf,
+    /// The app's daily JSON log directory (`BORNE_LOG_DIR`), read with the log file.
+    pub log_dir: PathBuf,
     /// The X display the app runs on (a second launch needs it).
     pub display: String,
     // Dropped after the client is closed: driver first (kills WebKitWebDriver
@@ -398,6 +407,8 @@ impl App {
         let (display, display_group) = display()?;
         let log_path = artifacts_dir().join(format!("app-{test_name}.log"));
         let _ = std::fs::remove_file(&log_path);
+        let log_dir = artifacts_dir().join(format!("logs-{test_name}"));
+        let _ = std::fs::remove_dir_all(&log_dir);
         let port = free_port();
         let native_port = free_port();
         let driver_log = std::fs::File::create(artifacts_dir().join(format!("tauri-driver-{test_name}.log")))?;
@@ -405,6 +416,7 @@ impl App {
         cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DISPLAY", &display)
             .env("BORNE_LOG_FILE", &log_path)
+            .env("BORNE_LOG_DIR", &log_dir)
             .env_remove("BORNE_PROFILE")
             .stdout(driver_log.try_clone()?)
             .stderr(driver_log);
@@ -451,7 +463,7 @@ impl App {
                 Err(e) => return Err(e.into()),
             }
         };
-        let app = App { client, log_path, display, _driver: driver, _display: display_group };
+        let app = App { client, log_path, log_dir, display, _driver: driver, _display: display_group };
         app.wait_visible("body[data-ready='true']").await.context("the app did not finish starting")?;
         Ok(app)
     }
@@ -586,7 +598,15 @@ impl App {
     }
 
     pub fn app_log(&self) -> String {
-        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+        // The plain log file, then every file of the daily JSON log: the
+        // secrets checks read both.
+        let mut log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+        if let Ok(entries) = std::fs::read_dir(&self.log_dir) {
+            for entry in entries.flatten() {
+                log.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+            }
+        }
+        log
     }
 
     // ---- scoped helpers: a testid inside a screen root ---------------------

@@ -76,6 +76,18 @@ async fn send_forgot(app: &App, identifier: &str, member_number: &str, email: &s
 }
 
 /// Chooses a new password on a screen with new-password, new-password-confirm and `submit`.
+/// After a refused submit the UI empties both password fields: wait for it,
+/// so that what the test types next is not emptied too.
+async fn wait_passwords_emptied(app: &App, screen: &str) -> Result<()> {
+    for _ in 0..100 {
+        if app.value_in(screen, "new-password").await?.is_empty() && app.value_in(screen, "new-password-confirm").await?.is_empty() {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    anyhow::bail!("the password fields of {screen} were not emptied after a refused submit")
+}
+
 async fn choose_password(app: &App, screen: &str, submit: &str, password: &str) -> Result<()> {
     app.type_in(screen, "new-password", password).await?;
     app.type_in(screen, "new-password-confirm", password).await?;
@@ -136,6 +148,10 @@ fn assert_logs_clean(app_log: &str, secrets: &[&str], codes: &[&str]) {
     let server_log = std::fs::read_to_string(server_log_path()).unwrap_or_default();
     assert_no_secrets("app log", app_log, secrets);
     assert_no_secrets("server log", &server_log, secrets);
+    // The test members' birth dates (harness, demo), in every usual form.
+    let birth_dates = ["12/06/1985", "12061985", "1985-06-12", "12/07/1991", "12071991", "1991-07-12"];
+    assert_no_secrets("app log", app_log, &birth_dates);
+    assert_no_secrets("server log", &server_log, &birth_dates);
     for code in codes {
         assert_no_code("app log", app_log, code);
         assert_no_code("server log", &server_log, code);
@@ -236,7 +252,7 @@ fn forgotten_password_at_a_kiosk_mpn_steps_4_to_10() {
         assert!(app.is_visible(RESET).await?);
 
         // Both password fields are emptied after a refused submit: typed again.
-        assert_eq!(app.value_in(RESET, "new-password").await?, "");
+        wait_passwords_emptied(&app, RESET).await?;
         // Step 9: « Modifier le mot de passe »; step 10: active.
         app.type_in(RESET, "new-password", NEW).await?;
         app.type_in(RESET, "new-password-confirm", NEW).await?;
@@ -399,6 +415,7 @@ fn unlock_by_sms_mgen_steps_1_to_5() {
         app.type_in(CHANGE, "new-password-confirm", "Colibri-Vert-43").await?;
         app.click_in(CHANGE, "change-password-submit").await?;
         app.wait_text_in(CHANGE, "new-password-confirm-error", "ne sont pas identiques").await?;
+        wait_passwords_emptied(&app, CHANGE).await?;
         choose_password(&app, CHANGE, "change-password-submit", NEW).await?;
         app.screen(SPACE).await?;
         assert_eq!(app.text_in(SPACE, "member-name").await?, format!("{} {}", m.first_name, m.last_name));
