@@ -156,6 +156,10 @@ fail() { echo "PACKAGE CHECK FAILED: $*" >&2; exit 1; }
 grep -q ' ./usr/bin/borne-adherent$' <<<"$contents" || fail "no /usr/bin/borne-adherent"
 grep -q 'borne-hello' <<<"$contents" && fail "the benchmark's borne-hello is in the package"
 grep -q ' ./usr/share/icons/hicolor/.*/apps/borne-adherent.png$' <<<"$contents" || fail "no icon"
+# Every file the config adds (bundle.linux.deb.files, e.g. the kiosk's systemd user unit).
+for dest in $(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1])).get("bundle",{}).get("linux",{}).get("deb",{}).get("files",{})))' tauri.conf.json); do
+  grep -q " \.${dest}\$" <<<"$contents" || fail "no $dest (bundle.linux.deb.files)"
+done
 dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/applications/borne-adherent.desktop > "$work/desktop"
 cat "$work/desktop"
 grep -q '^MimeType=.*x-scheme-handler/borne' "$work/desktop" || fail "the desktop file does not register borne://"
@@ -163,7 +167,7 @@ grep -q '^Exec=borne-adherent %u' "$work/desktop" || fail "the desktop file's Ex
 if [ "$flavour" = production ] && dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/bin/borne-adherent | grep -aq 'embedded demo server started'; then
   fail "the production binary contains the demo server"
 fi
-echo "==> contents checked: binary, icons, desktop file with MimeType=x-scheme-handler/borne and Exec … %u"
+echo "==> contents checked: binary, icons, the config's extra files, desktop file with MimeType=x-scheme-handler/borne and Exec … %u"
 
 [ "$install" = 1 ] || exit 0
 

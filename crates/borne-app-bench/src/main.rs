@@ -80,6 +80,12 @@ struct Args {
     /// How long to wait for a ready signal.
     #[arg(long, default_value_t = 20)]
     ready_timeout_seconds: u64,
+    /// The backend given to the app (BORNE_BACKEND_URL), for a build without
+    /// the `demo` feature: starting needs no answer from it, so a loopback
+    /// address where nothing listens (http://127.0.0.1:9) does for the start,
+    /// memory and idle figures. Default: none (the embedded demo server).
+    #[arg(long)]
+    backend_url: Option<String>,
     /// Keep the logs of every run here (default: a temporary directory, removed).
     #[arg(long)]
     keep_logs: Option<PathBuf>,
@@ -87,6 +93,7 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let _ = start::BACKEND_URL.set(args.backend_url.clone());
     match run(&args) {
         Ok(report) => {
             report.print();

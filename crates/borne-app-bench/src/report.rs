@@ -126,6 +126,7 @@ impl Report {
         println!("borne-app-bench: Borne Adhérent against a bare Tauri window built the same way");
         println!("{}, {} cores ({}), {:.0} GiB, WebKitGTK {}, Xvfb {} {}", m.date, m.cores, m.cpu_model, m.memory_gib, m.webkitgtk, m.display, crate::display::SCREEN);
         row("app", describe(&self.app.path));
+        row("app's backend", crate::start::BACKEND_URL.get().cloned().flatten().map_or("its embedded demo server (no BORNE_BACKEND_URL)".to_owned(), |u| format!("BORNE_BACKEND_URL={u}")));
         row("hello (bare window)", describe(&self.hello.path));
         row("load average before / after", format!("{} / {}", m.load_before, m.load_after));
         row("machine busy during the bench (all processes)", format!("{:.1} % of the cores", m.machine_busy_percent));
@@ -245,7 +246,7 @@ impl Report {
                 for sample in &s.samples {
                     row(
                         &format!("after {} session{}", sample.after_sessions, if sample.after_sessions == 1 { "" } else { "s" }),
-                        format!("PSS {:.1} MiB, RSS {:.1} MiB  ({})", mib(sample.memory.pss_kib()), mib(sample.memory.rss_kib()), breakdown(&sample.memory)),
+                        format!("PSS {:.1} MiB, RSS {:.1} MiB  ({}; {} DOM elements)", mib(sample.memory.pss_kib()), mib(sample.memory.rss_kib()), breakdown(&sample.memory), sample.dom_elements),
                     );
                 }
                 let first = s.samples.iter().find(|x| x.after_sessions == 1);

@@ -36,14 +36,27 @@ fn since(at: SystemTime, then_micros: i128) -> Duration {
     Duration::from_micros((then_micros - micros(at)).max(0) as u64)
 }
 
+/// `--backend-url`: the backend the app is given (a build without the
+/// `demo` feature needs one); none: the app's embedded demo server.
+pub static BACKEND_URL: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Sets `BORNE_BACKEND_URL` to `--backend-url`, or removes it.
+pub fn set_backend(cmd: &mut Command) {
+    match BACKEND_URL.get().cloned().flatten() {
+        Some(url) => cmd.env("BORNE_BACKEND_URL", url),
+        None => cmd.env_remove("BORNE_BACKEND_URL"),
+    };
+}
+
 /// The environment both binaries run with: the bench's display, the ready
-/// file, a log file, and no backend URL (the app's embedded demo server).
+/// file, a log file, and the backend of `--backend-url` (default: none, the
+/// app's embedded demo server).
 pub fn command(path: &Path, display: &str, ready_file: &Path, log_file: &Path) -> Command {
     let mut cmd = Command::new(path);
+    set_backend(&mut cmd);
     cmd.env("DISPLAY", display)
         .env("BORNE_READY_FILE", ready_file)
         .env("BORNE_LOG_FILE", log_file)
-        .env_remove("BORNE_BACKEND_URL")
         .env_remove("BORNE_PROFILE")
         .env_remove("BORNE_LOG")
         .env_remove("WAYLAND_DISPLAY")

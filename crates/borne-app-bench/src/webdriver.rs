@@ -87,11 +87,11 @@ impl Driver {
         let native_port = free_port()?;
         let log = std::fs::File::create(dir.join(format!("{run}.tauri-driver.log")))?;
         let mut cmd = Command::new(tauri_driver);
+        crate::start::set_backend(&mut cmd);
         cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DISPLAY", display)
             .env("BORNE_LOG_FILE", dir.join(format!("{run}.log")))
             .env("BORNE_READY_FILE", dir.join(format!("{run}.ready")))
-            .env_remove("BORNE_BACKEND_URL")
             .env_remove("BORNE_PROFILE")
             .env_remove("BORNE_LOG")
             .env_remove("WAYLAND_DISPLAY")
@@ -171,6 +171,12 @@ pub async fn time_to_data_ready(tauri_driver: &Path, display: &str, dir: &Path, 
 pub struct Sample {
     pub after_sessions: usize,
     pub memory: TreeMem,
+    /// Elements in the document: a UI that keeps adding nodes shows here.
+    pub dom_elements: u64,
+}
+
+async fn dom_elements(client: &Client) -> u64 {
+    call("DOM size", client.execute("return document.getElementsByTagName('*').length;", vec![])).await.ok().and_then(|v| v.as_u64()).unwrap_or(0)
 }
 
 pub struct SessionsOutcome {
@@ -270,7 +276,7 @@ pub async fn member_sessions(
             let ui = Ui { client: &client };
             let mut samples = Vec::new();
             tokio::time::sleep(settle).await;
-            samples.push(Sample { after_sessions: 0, memory: procs::tree_mem(pid) });
+            samples.push(Sample { after_sessions: 0, memory: procs::tree_mem(pid), dom_elements: dom_elements(&client).await });
             let mut durations = Vec::with_capacity(count);
             let start = Instant::now();
             for n in 1..=count {
@@ -279,7 +285,7 @@ pub async fn member_sessions(
                 durations.push(t.elapsed());
                 if n == 1 || n == count || (every > 0 && n % every == 0) {
                     tokio::time::sleep(settle).await;
-                    samples.push(Sample { after_sessions: n, memory: procs::tree_mem(pid) });
+                    samples.push(Sample { after_sessions: n, memory: procs::tree_mem(pid), dom_elements: dom_elements(&client).await });
                     eprintln!("  {n} sessions, PSS of the app's tree {:.1} MiB", samples.last().unwrap().memory.pss_kib() as f64 / 1024.0);
                 }
             }

@@ -15,8 +15,8 @@
 //!
 //! Ready signal: when `BORNE_READY_FILE` is set, the page-load `Finished`
 //! event of the window writes the time (microseconds since the UNIX epoch)
-//! to that file — the same hook as the app's (see docs/packaging.md, "App
-//! performance" in the README).
+//! to that file — the same one-line hook as the app's (README, "App
+//! performance").
 //!
 //! Only built with the `custom-protocol` feature (release builds), so that
 //! `cargo test` and debug builds do not link it, and `cargo tauri build`
