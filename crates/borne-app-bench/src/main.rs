@@ -156,6 +156,7 @@ fn run(args: &Args) -> Result<Report> {
 
     let display = display::start()?;
     eprintln!("Xvfb on {}; logs in {}", display.name, dir.display());
+    let set = start::Setting { display: &display.name, dir: &dir, ready_timeout, settle, fallback };
 
     // Warm-up, and whether the app writes the ready file.
     let mut app_hook = true;
@@ -163,7 +164,7 @@ fn run(args: &Args) -> Result<Report> {
         for t in [&hello, &app] {
             let expect = !t.is_app || app_hook;
             eprintln!("warm-up {} {}…", t.label, i + 1);
-            let r = start::run_once(t, &display.name, &dir, &format!("{}-warmup{i}", t.label), expect, ready_timeout, Duration::ZERO, fallback)
+            let r = start::run_once(t, &set, &format!("{}-warmup{i}", t.label), expect, Duration::ZERO)
                 .with_context(|| format!("warm-up start of {}", t.label))?;
             if r.ready.is_none() {
                 if t.is_app {
@@ -182,7 +183,7 @@ fn run(args: &Args) -> Result<Report> {
         for t in order {
             watch.check();
             let expect = !t.is_app || app_hook;
-            let r = start::run_once(t, &display.name, &dir, &format!("{}-{i}", t.label), expect, ready_timeout, settle, fallback)
+            let r = start::run_once(t, &set, &format!("{}-{i}", t.label), expect, settle)
                 .with_context(|| format!("start {} of {}", i + 1, t.label))?;
             eprintln!(
                 "start {} {}: ready {}, PSS {:.1} MiB",
@@ -246,7 +247,7 @@ fn run(args: &Args) -> Result<Report> {
             watch.check();
             eprintln!("idle {}: {} s…", t.label, args.idle_seconds);
             let expect = !t.is_app || app_hook;
-            let r = start::idle(t, &display.name, &dir, expect, ready_timeout, settle, fallback, window).with_context(|| format!("idle run of {}", t.label))?;
+            let r = start::idle(t, &set, expect, window).with_context(|| format!("idle run of {}", t.label))?;
             watch.check();
             if t.is_app {
                 app_idle = Some(r);

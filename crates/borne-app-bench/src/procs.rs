@@ -76,7 +76,7 @@ impl TreeMem {
             e.2 += p.rss_kib;
         }
         let mut v: Vec<_> = map.into_iter().map(|(n, (c, pss, rss))| (n, c, pss, rss)).collect();
-        v.sort_by(|a, b| b.2.cmp(&a.2));
+        v.sort_by_key(|e| std::cmp::Reverse(e.2));
         v
     }
 }
@@ -136,7 +136,7 @@ pub fn cpu_between(before: &BTreeMap<u32, (String, Duration)>, after: &BTreeMap<
         *by_name.entry(name.clone()).or_default() += now.saturating_sub(then);
     }
     let mut v: Vec<_> = by_name.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|e| std::cmp::Reverse(e.1));
     v
 }
 

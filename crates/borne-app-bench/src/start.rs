@@ -155,14 +155,27 @@ pub struct StartRun {
     pub memory_at: Duration,
 }
 
+/// Where and how the binaries are started and read.
+pub struct Setting<'a> {
+    pub display: &'a str,
+    /// Ready files and logs.
+    pub dir: &'a Path,
+    /// How long to wait for a ready signal.
+    pub ready_timeout: Duration,
+    /// Between the ready signal and a reading.
+    pub settle: Duration,
+    /// Taken for the ready time of a binary that gives no signal.
+    pub fallback: Duration,
+}
+
 /// Starts `target`, waits for its ready signal (at most `ready_timeout`;
 /// `expect_hook: false` waits not at all), reads the memory of its tree
 /// `settle` later (or `fallback + settle` after the start when it gives no
 /// signal), and stops it.
-pub fn run_once(target: &Target, display: &str, dir: &Path, run: &str, expect_hook: bool, ready_timeout: Duration, settle: Duration, fallback: Duration) -> Result<StartRun> {
-    let mut started = launch(target, display, dir, run)?;
-    let ready = started.wait_ready(if expect_hook { ready_timeout } else { Duration::ZERO })?;
-    let memory_at = ready.unwrap_or(fallback) + settle;
+pub fn run_once(target: &Target, set: &Setting, run: &str, expect_hook: bool, settle: Duration) -> Result<StartRun> {
+    let mut started = launch(target, set.display, set.dir, run)?;
+    let ready = started.wait_ready(if expect_hook { set.ready_timeout } else { Duration::ZERO })?;
+    let memory_at = ready.unwrap_or(set.fallback) + settle;
     started.sleep_until(memory_at);
     if let Some(status) = started.process.child.try_wait()? {
         bail!("{} exited with {status} while being measured", target.label);
@@ -195,10 +208,10 @@ impl IdleRun {
     }
 }
 
-pub fn idle(target: &Target, display: &str, dir: &Path, expect_hook: bool, ready_timeout: Duration, settle: Duration, fallback: Duration, window: Duration) -> Result<IdleRun> {
-    let mut started = launch(target, display, dir, &format!("{}-idle", target.label))?;
-    let ready = started.wait_ready(if expect_hook { ready_timeout } else { Duration::ZERO })?;
-    started.sleep_until(ready.unwrap_or(fallback) + settle);
+pub fn idle(target: &Target, set: &Setting, expect_hook: bool, window: Duration) -> Result<IdleRun> {
+    let mut started = launch(target, set.display, set.dir, &format!("{}-idle", target.label))?;
+    let ready = started.wait_ready(if expect_hook { set.ready_timeout } else { Duration::ZERO })?;
+    started.sleep_until(ready.unwrap_or(set.fallback) + set.settle);
     let pid = started.process.pid();
     let memory_before = procs::tree_mem(pid);
     let before = procs::tree_cpu(pid);
