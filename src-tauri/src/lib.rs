@@ -63,6 +63,15 @@ pub fn run() {
     }
     let window_config = config.clone();
     builder
+        // borne-app-bench: the time the main window finished loading, when asked.
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished && webview.label() == "main" {
+                if let Some(path) = std::env::var_os("BORNE_READY_FILE") {
+                    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+                    let _ = std::fs::write(path, now.as_micros().to_string());
+                }
+            }
+        })
         .manage(state)
         .manage(config)
         .manage(kiosk_commands::StaffExit::default())
