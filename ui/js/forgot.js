@@ -5,9 +5,9 @@
 import { invoke } from "../ipc.js";
 import { app } from "./state.js";
 import { t, onLangChange } from "./i18n.js";
-import { byTestid, currentScreen, onShow, screenRoot, show } from "./screens.js";
-import { clearErrors, clearScreen, needsStart, onSubmit, setFieldError, showError } from "./forms.js";
-import { startCooldown } from "./resend.js";
+import { byTestid, currentScreen, onShow, screenRoot } from "./screens.js";
+import { clearErrors, onSubmit, setFieldError, showError } from "./forms.js";
+import { showSent, submitCode } from "./code-step.js";
 
 const S = "forgot";
 const SENT = "forgot-sent";
@@ -30,32 +30,9 @@ async function submitForm() {
       memberNumber: valueIfShown(memberNumber),
       email: valueIfShown(email),
     });
-    app.flow.sent = "forgot";
-    app.flow.token = false;
-    app.flow.messages[SENT] = answer.message;
-    startCooldown();
-    clearScreen(S);
-    clearScreen(SENT);
-    show(SENT);
+    showSent("forgot", S, SENT, answer);
   } catch (err) {
     showError(S, err);
-  }
-}
-
-async function submitCode() {
-  clearErrors(SENT);
-  if (app.flow.sent !== "forgot") {
-    needsStart(SENT);
-    return;
-  }
-  try {
-    await invoke("verify_code", { code: code.value.trim() });
-    app.flow.token = true;
-    clearScreen(SENT);
-    clearScreen("reset");
-    show("reset");
-  } catch (err) {
-    showError(SENT, err);
   }
 }
 
@@ -66,7 +43,7 @@ function renderMessage() {
 
 export function initForgot() {
   onSubmit(document.getElementById("forgot-form"), submitForm);
-  onSubmit(document.getElementById("forgot-code-form"), submitCode);
+  onSubmit(document.getElementById("forgot-code-form"), () => submitCode("forgot", SENT, code));
 
   // Field (A) is checked as soon as the member leaves it, like at log-in.
   identifier.addEventListener("blur", async () => {

@@ -4,9 +4,9 @@
 import { invoke } from "../ipc.js";
 import { app } from "./state.js";
 import { t, onLangChange } from "./i18n.js";
-import { byTestid, currentScreen, onShow, show } from "./screens.js";
-import { clearErrors, clearScreen, needsStart, onSubmit, showError } from "./forms.js";
-import { startCooldown } from "./resend.js";
+import { byTestid, currentScreen, onShow } from "./screens.js";
+import { clearErrors, onSubmit, showError } from "./forms.js";
+import { showSent, submitCode } from "./code-step.js";
 
 const S = "register";
 const SENT = "register-sent";
@@ -26,32 +26,9 @@ async function submitForm() {
       birthdate: birthdate.value,
       email: email.value,
     });
-    app.flow.sent = "register";
-    app.flow.token = false;
-    app.flow.messages[SENT] = answer.message;
-    startCooldown();
-    clearScreen(S);
-    clearScreen(SENT);
-    show(SENT);
+    showSent("register", S, SENT, answer);
   } catch (err) {
     showError(S, err);
-  }
-}
-
-async function submitCode() {
-  clearErrors(SENT);
-  if (app.flow.sent !== "register") {
-    needsStart(SENT);
-    return;
-  }
-  try {
-    await invoke("verify_code", { code: code.value.trim() });
-    app.flow.token = true;
-    clearScreen(SENT);
-    clearScreen("reset");
-    show("reset");
-  } catch (err) {
-    showError(SENT, err);
   }
 }
 
@@ -61,7 +38,7 @@ function renderMessage() {
 
 export function initRegister() {
   onSubmit(document.getElementById("register-form"), submitForm);
-  onSubmit(document.getElementById("register-code-form"), submitCode);
+  onSubmit(document.getElementById("register-code-form"), () => submitCode("register", SENT, code));
   onShow(SENT, renderMessage);
   onLangChange(() => {
     if (currentScreen() === SENT && !app.flow.messages[SENT]) renderMessage();
