@@ -70,6 +70,23 @@ pub fn unregistered_members() -> Vec<NewMember> {
     }]
 }
 
+/// The demonstration members' passwords, hashed once (Argon2id with the
+/// server's parameters, each with its own salt), by member number: seeding
+/// stores them as they are, so that a demo database (the app's embedded
+/// server starts one at each launch) is ready without computing three
+/// hashes — about 200 ms, and a 19 MiB buffer kept afterwards, as
+/// `borne-app-bench` measured. The test below checks that each one matches
+/// its member's password and the server's current parameters.
+const PASSWORD_HASHES: [(&str, &str); 3] = [
+    ("MPN-000123", "$argon2id$v=19$m=19456,t=2,p=1$ZGVtby1qZWFubmUtbWFydGlu$BBMm5GOW5OwSZNRjthvOox806GKKFgE4PcWNsRC/woo"),
+    ("MPN-000456", "$argon2id$v=19$m=19456,t=2,p=1$ZGVtby1wYXVsLWR1cmFuZA$HvMUFfbYmqTrzZ8EmVBuvFTNb532aOJ6bZ33s4SCcCQ"),
+    ("MPN-000321", "$argon2id$v=19$m=19456,t=2,p=1$ZGVtby1tYXJjLXBldGl0$nCwaiot6qzBdZxhgmcHcfXSp8mZZkkNzrGRxS6iJZC8"),
+];
+
+fn password_hash(member_number: &str) -> Option<&'static str> {
+    PASSWORD_HASHES.iter().find(|(number, _)| *number == member_number).map(|(_, hash)| *hash)
+}
+
 /// Adds the demonstration members that are not there yet (by NIR). Running it
 /// again changes nothing, not even a member's failure count.
 pub async fn seed(db: &Db) -> anyhow::Result<()> {
@@ -77,7 +94,10 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
     for m in members() {
         let nir = Nir::parse(&m.nir)?;
         if !db.nir_exists(&nir).await? {
-            db.add_member(&m).await?;
+            match password_hash(&m.member_number) {
+                Some(hash) => db.add_member_hashed(&m, hash).await?,
+                None => db.add_member(&m).await?,
+            };
             added += 1;
         }
     }
@@ -108,5 +128,17 @@ mod tests {
         for m in members() {
             assert!(borne_core::password::broken_rules(m.password.expose()).is_empty());
         }
+    }
+
+    #[test]
+    fn each_demo_member_has_a_precomputed_hash_of_its_password_with_the_servers_parameters() {
+        let mut memory = crate::HashingMemory::new();
+        for m in members() {
+            let hash = password_hash(&m.member_number).unwrap_or_else(|| panic!("no precomputed hash for {}", m.member_number));
+            crate::passwords::check_phc(hash).unwrap();
+            assert!(crate::verify_password_blocking(&m.password, hash, &mut memory).unwrap(), "the hash of {} is not its password's", m.member_number);
+            assert!(!crate::verify_password_blocking(&Secret::new("Mutuelle2025"), hash, &mut memory).unwrap());
+        }
+        assert_eq!(PASSWORD_HASHES.len(), members().len());
     }
 }

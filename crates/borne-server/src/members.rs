@@ -130,6 +130,15 @@ impl Db {
         self.insert_member(v, &hash, true).await
     }
 
+    /// [`Db::add_member`] with `m.password` already hashed (the demo
+    /// members', see `demo.rs`): `password_hash` must be an Argon2id PHC
+    /// string; it is stored as given, not recomputed.
+    pub(crate) async fn add_member_hashed(&self, m: &NewMember, password_hash: &str) -> anyhow::Result<i64> {
+        let v = m.validate(true)?;
+        passwords::check_phc(password_hash)?;
+        self.insert_member(v, password_hash, true).await
+    }
+
     /// A member known from the insurer's records who has not created an
     /// account yet: they cannot log in ("Ce profil est inconnu") until they
     /// register ("Pas encore inscrit ?"). `m.password` is ignored.

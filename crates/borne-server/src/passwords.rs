@@ -60,6 +60,21 @@ pub fn hash_password_blocking(password: &Secret, memory: &mut HashingMemory) -> 
     Ok(phc.to_string())
 }
 
+/// Ok when `phc` is an Argon2id PHC string with the server's parameters.
+pub(crate) fn check_phc(phc: &str) -> anyhow::Result<()> {
+    let parsed = PasswordHash::new(phc).map_err(|e| anyhow!("not a PHC string: {e}"))?;
+    if Algorithm::try_from(parsed.algorithm).ok() != Some(Algorithm::Argon2id) {
+        return Err(anyhow!("not an Argon2id hash"));
+    }
+    let params = Params::try_from(&parsed).map_err(|e| anyhow!("unreadable Argon2 parameters: {e}"))?;
+    let server = Argon2::default();
+    let expected = server.params();
+    if (params.m_cost(), params.t_cost(), params.p_cost()) != (expected.m_cost(), expected.t_cost(), expected.p_cost()) {
+        return Err(anyhow!("Argon2id parameters differ from the server's (m = {}, t = {}, p = {})", expected.m_cost(), expected.t_cost(), expected.p_cost()));
+    }
+    Ok(())
+}
+
 /// The working memory of one Argon2 computation (`m` blocks of 1 KiB),
 /// grown on first use and kept for the next one.
 #[derive(Default)]
