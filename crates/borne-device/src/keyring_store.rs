@@ -45,6 +45,9 @@ impl KeyringStore {
     }
 
     fn entry(&self, user: &str) -> Result<Entry, StoreError> {
+        if let Some(missing) = no_session_bus() {
+            return Err(StoreError::Unavailable(missing));
+        }
         Entry::new(&self.service, user).map_err(store_error)
     }
 
@@ -131,6 +134,25 @@ fn store_error(e: keyring::Error) -> StoreError {
         }
         other => StoreError::Other(other.to_string()),
     }
+}
+
+/// On Linux the Secret Service is reached over the D-Bus session bus: with
+/// no bus address and no `$XDG_RUNTIME_DIR/bus`, there is none, and libdbus
+/// would try to start one with `dbus-launch` (X11 autolaunch), which costs a
+/// process and a few hundred milliseconds for the same failure. Said at once.
+#[cfg(target_os = "linux")]
+fn no_session_bus() -> Option<String> {
+    let address = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").filter(|a| !a.is_empty());
+    let user_bus = std::env::var_os("XDG_RUNTIME_DIR").map(|d| std::path::Path::new(&d).join("bus")).filter(|p| p.exists());
+    match (address, user_bus) {
+        (None, None) => Some("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset, no $XDG_RUNTIME_DIR/bus)".into()),
+        _ => None,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn no_session_bus() -> Option<String> {
+    None
 }
 
 fn looks_locked(detail: &str) -> bool {

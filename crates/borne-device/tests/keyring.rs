@@ -154,6 +154,8 @@ fn child_keyring() {
             let err = store.load_device().unwrap_err();
             eprintln!("without a bus: {err}");
             assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+            // Told at once, without libdbus trying to start a bus (dbus-launch).
+            assert!(format!("{err:?}").contains("no D-Bus session bus"), "{err:?}");
             assert!(err.to_string().contains("Trousseau du système introuvable"));
             assert!(matches!(store.check_access(), Err(StoreError::Unavailable(_))));
         }
