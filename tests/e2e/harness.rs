@@ -571,7 +571,16 @@ impl App {
                 return Ok(text);
             }
             if Instant::now() > deadline {
-                bail!("[data-testid={id}] never contained {needle:?}; last text: {text:?}");
+                // What the member would see instead, for the failure's reader.
+                let screen = self.current_screen().await.unwrap_or_default();
+                let seen = self
+                    .client
+                    .execute("return [...document.querySelectorAll('[role=alert],.field-error')].filter((e) => e.offsetParent && e.textContent.trim()).map((e) => e.textContent.trim()).join(' | ');", vec![])
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                bail!("[data-testid={id}] never contained {needle:?}; last text: {text:?}; screen {screen:?}; visible alerts: {seen:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
