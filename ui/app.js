@@ -28,6 +28,9 @@ import { configureKeyboard, initKeyboard } from "./js/keyboard.js";
 import { initStatus } from "./js/status.js";
 import { onWipe } from "./js/wipe.js";
 
+// The steps of the start, for borne-app-bench (README, "App performance").
+performance.mark("borne:modules");
+
 function renderLangButtons() {
   for (const lang of LANGS) {
     for (const button of allByTestid(`lang-${lang}`)) button.setAttribute("aria-pressed", String(lang === getLang()));
@@ -100,7 +103,10 @@ async function start() {
   init();
   let screen = "home";
   try {
-    const info = await invoke("app_info");
+    // app_info comes with the page (an initialization script of the window,
+    // commands/info.rs); asked for only if it did not.
+    const info = window.__BORNE_APP_INFO__ || (await invoke("app_info"));
+    performance.mark("borne:app-info");
     app.info = info;
     if (info.lang && info.lang !== getLang()) setLang(info.lang);
     startLang = getLang();
@@ -112,14 +118,20 @@ async function start() {
     // or the remembered identifier.
     if (initKiosk()) screen = "attract";
     configureKeyboard();
-    await Promise.all([loadGuides(), loadHelp(), initRemember(), initStatus()]);
-    const member = await invoke("current_member");
+    // One round of calls for the rest of the first screen; the guides and
+    // the help follow once it is shown (below).
+    const [member, link] = await Promise.all([
+      invoke("current_member"),
+      invoke("take_deep_link").catch(() => null),
+      initRemember(),
+      initStatus(),
+    ]);
     if (member) {
       enterSpace(member);
       screen = null;
     }
-    const link = await invoke("take_deep_link").catch(() => null);
     if (openFromLink(link)) screen = null;
+    performance.mark("borne:data");
   } catch (err) {
     show("login");
     showAlert("login", err.message);
@@ -130,5 +142,10 @@ async function start() {
 }
 
 start().finally(() => {
+  performance.mark("borne:ready");
   document.body.dataset.ready = "true";
+  // Not needed by the first screen: the stepper's notes, the "Guides" screen
+  // and the help panels (which wait for it if opened sooner).
+  loadGuides();
+  loadHelp();
 });

@@ -47,7 +47,8 @@ fn origin_for_log(url: &Url) -> String {
 }
 
 /// Builds the main window from its tauri.conf.json entry with the rules of `config.mode`.
-pub fn open_main_window(app: &tauri::App, config: &AppConfig) -> tauri::Result<WebviewWindow> {
+/// `start_script` runs before the page's scripts (see `info::start_script`).
+pub fn open_main_window(app: &tauri::App, config: &AppConfig, start_script: &str) -> tauri::Result<WebviewWindow> {
     let declared = app
         .config()
         .app
@@ -70,6 +71,7 @@ pub fn open_main_window(app: &tauri::App, config: &AppConfig) -> tauri::Result<W
             tracing::warn!(to = %origin_for_log(&url), "new window refused");
             NewWindowResponse::Deny
         })
+        .initialization_script(start_script)
         .zoom_hotkeys_enabled(false)
         .disable_drag_drop_handler()
         // Release builds have none anyway (tauri's `devtools` feature is off);

@@ -32,18 +32,23 @@ pub fn run() {
     if std::env::args().nth(1).as_deref() == Some("--hash-staff-pin") {
         std::process::exit(kiosk::hash_staff_pin_cli());
     }
+    let started = std::time::Instant::now();
     logging::init();
+    let logging_ms = started.elapsed().as_millis() as u64;
     let mut config = config::AppConfig::from_environment().unwrap_or_else(|m| exit_with(&format!("configuration : {m}")));
     let profile_id = std::env::var(PROFILE_VAR).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "mpn".into());
     let profile = borne_content::profile(profile_id.trim())
         .unwrap_or_else(|e| exit_with(&format!("profil de mutuelle {PROFILE_VAR}={profile_id} inutilisable ({e})")));
+    let profile_ms = started.elapsed().as_millis() as u64;
     let backend = tauri::async_runtime::block_on(backend::resolve(&profile.support, config.enrolment_secret.as_ref()))
         .unwrap_or_else(|m| exit_with(&m));
     // A kiosk on the embedded demo server enrols with that server's secret.
     if config.enrolment_secret.is_none() {
         config.enrolment_secret = backend.demo_enrolment_secret.clone();
     }
-    tracing::info!(demo = backend.demo, profile = %profile.id, mode = ?config.mode, "backend ready");
+    // The time each step took since run() began (borne-app-bench reads this line).
+    let ready_ms = started.elapsed().as_millis() as u64;
+    tracing::info!(demo = backend.demo, profile = %profile.id, mode = ?config.mode, logging_ms, profile_ms, ready_ms, "backend ready");
     let state = AppState::new(backend, profile);
 
     let kiosk_mode = config.is_kiosk();
@@ -76,7 +81,8 @@ pub fn run() {
         .manage(config)
         .manage(kiosk_commands::StaffExit::default())
         .setup(move |app| {
-            kiosk::open_main_window(app, &window_config)?;
+            let start_script = info::start_script(&tauri::Manager::state::<AppState>(app), &window_config);
+            kiosk::open_main_window(app, &window_config, &start_script)?;
             // The kiosk's enrolment and heartbeat, the PC's remembered identifier (OS keyring).
             let device_config = tauri::Manager::state::<config::AppConfig>(app).inner().clone();
             device::setup(app, &device_config, std::sync::Arc::new(borne_device::KeyringStore::new()));

@@ -18,12 +18,18 @@ let opener = null;
 
 const FALLBACK_IMAGES = { nir: "img/carte-vitale.svg", member_number: "img/carte-tiers-payant.svg" };
 
-export async function loadHelp() {
-  try {
-    app.help = (await invoke("help")) || [];
-  } catch (_) {
-    app.help = [];
-  }
+let loading = null;
+
+/** Reads the help topics (profile and language specific). */
+export function loadHelp() {
+  loading = invoke("help")
+    .then((topics) => {
+      app.help = topics || [];
+    })
+    .catch(() => {
+      app.help = [];
+    });
+  return loading;
 }
 
 function topic(id) {
@@ -39,9 +45,11 @@ function topic(id) {
   };
 }
 
-export function openHelp(id, from) {
-  const h = topic(id);
+export async function openHelp(id, from) {
   opener = from || document.activeElement;
+  // Opened before the topics arrived (right after the start): wait for them.
+  if (loading) await loading;
+  const h = topic(id);
   panel.dataset.topic = id;
   title.textContent = h.title;
   body.replaceChildren(

@@ -110,6 +110,24 @@ fn times(label: &str, v: &[f64]) {
     );
 }
 
+/// The medians of the page's own timings (ms from its navigation start),
+/// in the order they happen: where the time between the window and
+/// `data-ready` goes.
+fn page_steps(label: &str, runs: &[DriverStart]) {
+    let mut names: Vec<&String> = runs.iter().flat_map(|r| r.page.keys()).collect();
+    names.sort();
+    names.dedup();
+    let mut steps: Vec<(f64, &String)> = names
+        .into_iter()
+        .map(|n| (median(&runs.iter().filter_map(|r| r.page.get(n).copied()).collect::<Vec<_>>()), n))
+        .collect();
+    steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if !steps.is_empty() {
+        let text: Vec<String> = steps.iter().map(|(t, n)| format!("{n} {t:.0}")).collect();
+        row(&format!("  {label}: page steps, medians (ms from navigation)"), text.join(", "));
+    }
+}
+
 fn breakdown(m: &TreeMem) -> String {
     m.by_name()
         .iter()
@@ -166,6 +184,8 @@ impl Report {
             times("app", &a);
             times("  hello: session opened (WebKitWebDriver attached)", &opened(&self.hello_driver));
             times("  app: session opened", &opened(&self.app_driver));
+            page_steps("hello", &self.hello_driver);
+            page_steps("app", &self.app_driver);
             if self.driver_failures > 0 {
                 row("runs retried (session refused)", self.driver_failures);
             }

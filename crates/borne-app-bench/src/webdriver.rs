@@ -148,6 +148,20 @@ async fn wait_data_ready(client: &Client) -> Result<()> {
 pub struct DriverStart {
     pub session_opened: Duration,
     pub data_ready: Duration,
+    /// The page's own timings, in ms from its navigation start: DOM
+    /// interactive, DOMContentLoaded, load, and every `performance.mark`
+    /// (the app marks the steps of its start: `borne:*`).
+    pub page: std::collections::BTreeMap<String, f64>,
+}
+
+const PAGE_TIMINGS: &str = "const n = performance.getEntriesByType('navigation')[0] || {}; \
+const out = { 'dom interactive': n.domInteractive || 0, 'DOMContentLoaded end': n.domContentLoadedEventEnd || 0, 'load end': n.loadEventEnd || 0 }; \
+for (const m of performance.getEntriesByType('mark')) out[m.name] = m.startTime; \
+return out;";
+
+async fn page_timings(client: &Client) -> std::collections::BTreeMap<String, f64> {
+    let value = call("page timings", client.execute(PAGE_TIMINGS, vec![])).await.unwrap_or_default();
+    value.as_object().map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect()).unwrap_or_default()
 }
 
 pub async fn time_to_data_ready(tauri_driver: &Path, display: &str, dir: &Path, run: &str, binary: &Path) -> Result<DriverStart> {
@@ -158,9 +172,10 @@ pub async fn time_to_data_ready(tauri_driver: &Path, display: &str, dir: &Path, 
         let session_opened = t0.elapsed();
         let waited = wait_data_ready(&client).await;
         let data_ready = t0.elapsed();
+        let page = if waited.is_ok() { page_timings(&client).await } else { Default::default() };
         let _ = tokio::time::timeout(CALL, client.close()).await;
         waited?;
-        anyhow::Ok(DriverStart { session_opened, data_ready })
+        anyhow::Ok(DriverStart { session_opened, data_ready, page })
     }
     .await;
     driver.stop();

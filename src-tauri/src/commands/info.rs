@@ -33,6 +33,19 @@ pub struct KioskInfo {
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>, config: State<'_, AppConfig>) -> AppInfo {
+    info_of(&state, &config)
+}
+
+/// The script run before the page's own (an initialization script of the
+/// main window): `app_info`'s answer as `window.__BORNE_APP_INFO__`, so that
+/// the UI draws its first screen without waiting for a call. The page is
+/// loaded once per launch, in the language the app starts in.
+pub fn start_script(state: &AppState, config: &AppConfig) -> String {
+    let json = serde_json::to_string(&info_of(state, config)).unwrap_or_else(|_| "null".into());
+    format!("window.__BORNE_APP_INFO__ = Object.freeze({json});")
+}
+
+fn info_of(state: &AppState, config: &AppConfig) -> AppInfo {
     AppInfo {
         demo: state.backend.demo,
         version: env!("CARGO_PKG_VERSION"),
