@@ -46,7 +46,8 @@ pub fn run() {
     if config.enrolment_secret.is_none() {
         config.enrolment_secret = backend.demo_enrolment_secret.clone();
     }
-    // The time each step took since run() began (borne-app-bench reads this line).
+    // Milliseconds since run() began, after logging, after the profile, at
+    // this line: a slow start shows in the log (borne-app-bench times this line).
     let ready_ms = started.elapsed().as_millis() as u64;
     tracing::info!(demo = backend.demo, profile = %profile.id, mode = ?config.mode, logging_ms, profile_ms, ready_ms, "backend ready");
     let state = AppState::new(backend, profile);
