@@ -95,6 +95,12 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// A backend address where nothing listens (a free loopback port): the
+/// backend is down.
+pub fn unreachable_backend_url() -> String {
+    format!("http://127.0.0.1:{}", free_port())
+}
+
 fn wait_for_port(port: u16, within: Duration) -> Result<()> {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {

@@ -423,9 +423,7 @@ fn kiosk_staff_exit_needs_a_long_press_and_the_staff_pin() {
 #[test]
 fn kiosk_says_politely_when_the_backend_cannot_be_reached() {
     scenario(|| async {
-        let closed = std::net::TcpListener::bind("127.0.0.1:0")?;
-        let url = format!("http://{}", closed.local_addr()?);
-        drop(closed);
+        let url = crate::harness::unreachable_backend_url();
         let mut env = kiosk_env("600");
         env.push(("BORNE_HEARTBEAT_SECS", "1"));
         let app = App::launch_with(Some(&url), "kiosk-backend-down", &env, &[]).await?;

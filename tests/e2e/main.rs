@@ -119,9 +119,7 @@ fn unknown_profile_gets_the_guide_advice() {
 #[test]
 fn backend_down_gives_the_support_contacts_and_a_bad_key_is_refused_before_any_call() {
     scenario(|| async {
-        let closed = std::net::TcpListener::bind("127.0.0.1:0")?;
-        let url = format!("http://{}", closed.local_addr()?);
-        drop(closed);
+        let url = harness::unreachable_backend_url();
         let m = TestMember::new(105);
         let app = App::launch(Some(&url), "backend-down").await?;
 
