@@ -145,7 +145,14 @@ start().finally(() => {
   performance.mark("borne:ready");
   document.body.dataset.ready = "true";
   // Not needed by the first screen: the stepper's notes, the "Guides" screen
-  // and the help panels (which wait for it if opened sooner).
-  loadGuides();
-  loadHelp();
+  // and the help panels (which wait for it if opened sooner). Asked for once
+  // the first screen is painted (the timer set in the frame's callback runs
+  // after its paint), so that their answers and DOM do not hold up the
+  // member's first touch.
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      loadGuides();
+      loadHelp();
+    }),
+  );
 });

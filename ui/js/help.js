@@ -47,8 +47,9 @@ function topic(id) {
 
 export async function openHelp(id, from) {
   opener = from || document.activeElement;
-  // Opened before the topics arrived (right after the start): wait for them.
-  if (loading) await loading;
+  // Opened before the topics arrived (right after the start): wait for them;
+  // before the start even asked for them: ask now.
+  await (loading || loadHelp());
   const h = topic(id);
   panel.dataset.topic = id;
   title.textContent = h.title;

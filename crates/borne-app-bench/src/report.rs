@@ -184,6 +184,9 @@ impl Report {
             times("app", &a);
             times("  hello: session opened (WebKitWebDriver attached)", &opened(&self.hello_driver));
             times("  app: session opened", &opened(&self.app_driver));
+            let navigation = |v: &[DriverStart]| -> Vec<f64> { v.iter().filter_map(|d| d.navigation_start.map(ms)).collect() };
+            times("  hello: navigation start (the page's timeOrigin)", &navigation(&self.hello_driver));
+            times("  app: navigation start", &navigation(&self.app_driver));
             page_steps("hello", &self.hello_driver);
             page_steps("app", &self.app_driver);
             if self.driver_failures > 0 {

@@ -147,6 +147,10 @@ async fn wait_data_ready(client: &Client) -> Result<()> {
 /// already listening) to the first poll that sees `body[data-ready=true]`.
 pub struct DriverStart {
     pub session_opened: Duration,
+    /// From the session request to the page's navigation start (its
+    /// `performance.timeOrigin`, a wall-clock time): what comes before the
+    /// page (the binary's start, the window, the web process).
+    pub navigation_start: Option<Duration>,
     pub data_ready: Duration,
     /// The page's own timings, in ms from its navigation start: DOM
     /// interactive, DOMContentLoaded, load, and every `performance.mark`
@@ -154,9 +158,13 @@ pub struct DriverStart {
     pub page: std::collections::BTreeMap<String, f64>,
 }
 
-const PAGE_TIMINGS: &str = "const n = performance.getEntriesByType('navigation')[0] || {}; \
+/// The key under which PAGE_TIMINGS gives `performance.timeOrigin` (ms since the Unix epoch).
+const TIME_ORIGIN: &str = "timeOrigin";
+
+const PAGE_TIMINGS: &str = "const TIME_ORIGIN = 'timeOrigin'; const n = performance.getEntriesByType('navigation')[0] || {}; \
 const out = { 'dom interactive': n.domInteractive || 0, 'DOMContentLoaded end': n.domContentLoadedEventEnd || 0, 'load end': n.loadEventEnd || 0 }; \
 for (const m of performance.getEntriesByType('mark')) out[m.name] = m.startTime; \
+out[TIME_ORIGIN] = performance.timeOrigin; \
 return out;";
 
 async fn page_timings(client: &Client) -> std::collections::BTreeMap<String, f64> {
@@ -167,15 +175,20 @@ async fn page_timings(client: &Client) -> std::collections::BTreeMap<String, f64
 pub async fn time_to_data_ready(tauri_driver: &Path, display: &str, dir: &Path, run: &str, binary: &Path) -> Result<DriverStart> {
     let driver = Driver::start(tauri_driver, display, dir, run)?;
     let t0 = Instant::now();
+    let t0_wall = std::time::SystemTime::now();
     let outcome = async {
         let client = driver.session(binary).await?;
         let session_opened = t0.elapsed();
         let waited = wait_data_ready(&client).await;
         let data_ready = t0.elapsed();
-        let page = if waited.is_ok() { page_timings(&client).await } else { Default::default() };
+        let mut page = if waited.is_ok() { page_timings(&client).await } else { Default::default() };
+        let navigation_start = page.remove(TIME_ORIGIN).and_then(|origin_ms| {
+            let request_ms = t0_wall.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs_f64() * 1000.0;
+            (origin_ms >= request_ms).then(|| Duration::from_secs_f64((origin_ms - request_ms) / 1000.0))
+        });
         let _ = tokio::time::timeout(CALL, client.close()).await;
         waited?;
-        anyhow::Ok(DriverStart { session_opened, data_ready, page })
+        anyhow::Ok(DriverStart { session_opened, navigation_start, data_ready, page })
     }
     .await;
     driver.stop();
