@@ -24,6 +24,11 @@ pub const STATUS_EVENT: &str = "device-status";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The shortest period accepted, whatever the configuration says.
 const MIN_PERIOD_SECS: u64 = 5;
+/// The first check waits for the main window's page to load, so that its
+/// request (and, in demo, the embedded server's answer) does not compete
+/// with the first screen for the processor; at the latest this long after
+/// the start.
+const FIRST_CHECK_AT_THE_LATEST: Duration = Duration::from_secs(5);
 const UNREACHABLE: &str = "Serveur injoignable : les démarches en ligne sont indisponibles. La borne réessaie toute seule.";
 
 /// The answer of `device_status` and the payload of `device-status`.
@@ -52,11 +57,19 @@ pub struct DeviceState {
     /// A keyring failure of the member's PC (remembering the identifier),
     /// shown in the status until a keyring call succeeds again.
     keyring_problem: Mutex<Option<String>>,
+    /// Told when the main window's page has loaded ([`page_loaded`]).
+    page_loaded: Arc<tokio::sync::Notify>,
 }
 
 impl DeviceState {
     pub fn new(store: Arc<dyn DeviceStore>, kiosk: bool) -> DeviceState {
-        DeviceState { store, kiosk, status: Mutex::new(DeviceStatus::default()), keyring_problem: Mutex::new(None) }
+        DeviceState {
+            store,
+            kiosk,
+            status: Mutex::new(DeviceStatus::default()),
+            keyring_problem: Mutex::new(None),
+            page_loaded: Arc::new(tokio::sync::Notify::new()),
+        }
     }
 
     pub fn status(&self) -> DeviceStatus {
@@ -140,7 +153,9 @@ pub fn setup(app: &tauri::App, config: &AppConfig, store: Arc<dyn DeviceStore>) 
     };
     let period = Duration::from_secs(config.heartbeat_secs.max(MIN_PERIOD_SECS));
     let handle = app.handle().clone();
+    let page_loaded = Arc::clone(&app.state::<DeviceState>().page_loaded);
     tauri::async_runtime::spawn(async move {
+        let _ = tokio::time::timeout(FIRST_CHECK_AT_THE_LATEST, page_loaded.notified()).await;
         let mut ticks = tokio::time::interval(period);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -153,6 +168,14 @@ pub fn setup(app: &tauri::App, config: &AppConfig, store: Arc<dyn DeviceStore>) 
             }
         }
     });
+}
+
+/// The main window's page has loaded (`on_page_load`, lib.rs): the first
+/// check may run. Later loads change nothing.
+pub fn page_loaded(app: &tauri::AppHandle) {
+    if let Some(device) = app.try_state::<DeviceState>() {
+        device.page_loaded.notify_one();
+    }
 }
 
 /// What the periodic check carries from one tick to the next.

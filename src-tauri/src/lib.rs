@@ -69,9 +69,11 @@ pub fn run() {
     }
     let window_config = config.clone();
     builder
-        // borne-app-bench: the time the main window finished loading, when asked.
         .on_page_load(|webview, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished && webview.label() == "main" {
+                // The device's first check waits for the first screen (device.rs).
+                device::page_loaded(tauri::Manager::app_handle(webview));
+                // borne-app-bench: the time the main window finished loading, when asked.
                 if let Some(path) = std::env::var_os("BORNE_READY_FILE") {
                     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
                     let _ = std::fs::write(path, now.as_micros().to_string());
