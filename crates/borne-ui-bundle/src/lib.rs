@@ -22,6 +22,10 @@
 //!
 //! Names imported but not exported by the module named are build errors too
 //! (the browser would refuse the page).
+//!
+//! It reads lines, not a syntax tree: a line of a multi-line template
+//! string that starts with `import ` or `export ` would be taken for code.
+//! The UI has none (its texts are in i18n/, one per line); keep it so.
 
 use std::collections::HashMap;
 use std::fmt;
