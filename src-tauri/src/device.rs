@@ -5,7 +5,7 @@
 //! so the UI can tell members (and, at a kiosk, staff) when it does not.
 //!
 //! The status lives in [`DeviceState`], is answered by `device_status` and
-//! emitted as the event `device-status` after each check. Keyring failures
+//! emitted as the event `device-status` when a check changes it. Keyring failures
 //! are never fatal: they become the staff-facing `problem` text (and a log
 //! line), never a crash and never a file.
 
@@ -158,13 +158,21 @@ pub fn setup(app: &tauri::App, config: &AppConfig, store: Arc<dyn DeviceStore>) 
         let _ = tokio::time::timeout(FIRST_CHECK_AT_THE_LATEST, page_loaded.notified()).await;
         let mut ticks = tokio::time::interval(period);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The UI reads the status when it starts (`device_status`: the
+        // default until a check) and hears of changes only: an unchanged
+        // status costs the webview no script every minute.
+        let mut told = DeviceStatus::default();
         loop {
             ticks.tick().await;
             let status = monitor.check().await;
             let device = handle.state::<DeviceState>();
             device.set_status(status);
-            if let Err(e) = handle.emit(STATUS_EVENT, device.status()) {
-                tracing::warn!(error = %e, "device-status not emitted");
+            let now = device.status();
+            if now != told {
+                match handle.emit(STATUS_EVENT, &now) {
+                    Ok(()) => told = now,
+                    Err(e) => tracing::warn!(error = %e, "device-status not emitted"),
+                }
             }
         }
     });
