@@ -158,17 +158,21 @@ pub struct DriverStart {
     pub page: std::collections::BTreeMap<String, f64>,
 }
 
-/// The key under which PAGE_TIMINGS gives `performance.timeOrigin` (ms since the Unix epoch).
+/// The key under which the page timings carry `performance.timeOrigin` (ms since the Unix epoch).
 const TIME_ORIGIN: &str = "timeOrigin";
 
-const PAGE_TIMINGS: &str = "const TIME_ORIGIN = 'timeOrigin'; const n = performance.getEntriesByType('navigation')[0] || {}; \
-const out = { 'dom interactive': n.domInteractive || 0, 'DOMContentLoaded end': n.domContentLoadedEventEnd || 0, 'load end': n.loadEventEnd || 0 }; \
+fn page_timings_script() -> String {
+    format!(
+        "const n = performance.getEntriesByType('navigation')[0] || {{}}; \
+const out = {{ 'dom interactive': n.domInteractive || 0, 'DOMContentLoaded end': n.domContentLoadedEventEnd || 0, 'load end': n.loadEventEnd || 0 }}; \
 for (const m of performance.getEntriesByType('mark')) out[m.name] = m.startTime; \
-out[TIME_ORIGIN] = performance.timeOrigin; \
-return out;";
+out['{TIME_ORIGIN}'] = performance.timeOrigin; \
+return out;"
+    )
+}
 
 async fn page_timings(client: &Client) -> std::collections::BTreeMap<String, f64> {
-    let value = call("page timings", client.execute(PAGE_TIMINGS, vec![])).await.unwrap_or_default();
+    let value = call("page timings", client.execute(&page_timings_script(), vec![])).await.unwrap_or_default();
     value.as_object().map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect()).unwrap_or_default()
 }
 

@@ -311,7 +311,7 @@ pub fn bundle_dir(root: &Path, entry: &str) -> Result<Bundle, BundleError> {
 /// Writes `contents` to `path` unless it already holds exactly that (so a
 /// build that changes nothing leaves the file, and what watches it, alone).
 /// Returns whether it wrote.
-pub fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
+fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
         return Ok(false);
     }
