@@ -10,6 +10,7 @@ mod deep_link;
 mod device;
 mod kiosk;
 mod logging;
+pub mod rendering;
 mod state;
 mod ui_error;
 
@@ -28,6 +29,8 @@ fn exit_with(message: &str) -> ! {
 /// Starts the app. Exits with a clear message when the profile or the
 /// backend cannot be used.
 pub fn run() {
+    // First, while this is the only thread: how WebKit will paint (rendering.rs).
+    let painting = rendering::choose();
     // `borne-adherent --hash-staff-pin`: a helper for staff, no window (docs/kiosk.md).
     if std::env::args().nth(1).as_deref() == Some("--hash-staff-pin") {
         std::process::exit(kiosk::hash_staff_pin_cli());
@@ -35,6 +38,7 @@ pub fn run() {
     let started = std::time::Instant::now();
     logging::init();
     let logging_ms = started.elapsed().as_millis() as u64;
+    tracing::info!(?painting, "WebKit painting chosen");
     let mut config = config::AppConfig::from_environment().unwrap_or_else(|m| exit_with(&format!("configuration : {m}")));
     let profile_id = std::env::var(PROFILE_VAR).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "mpn".into());
     let profile = borne_content::profile(profile_id.trim())

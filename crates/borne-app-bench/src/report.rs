@@ -54,6 +54,10 @@ fn verdict(pass: Option<bool>) -> &'static str {
     }
 }
 
+/// The WebKitGTK variable both binaries set when the machine has no usable
+/// GPU (src-tauri/src/rendering.rs; this crate depends on no project crate).
+const CPU_PAINTING_VAR: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+
 pub struct Machine {
     pub date: String,
     pub cpu_model: String,
@@ -146,6 +150,9 @@ impl Report {
         row("app", describe(&self.app.path));
         row("app's backend", crate::start::BACKEND_URL.get().cloned().flatten().map_or("its embedded demo server (no BORNE_BACKEND_URL)".to_owned(), |u| format!("BORNE_BACKEND_URL={u}")));
         row("hello (bare window)", describe(&self.hello.path));
+        let painting = self.app_runs.iter().find_map(|r| r.painting.clone()).unwrap_or_else(|| "not in the app's log".into());
+        let env = std::env::var(CPU_PAINTING_VAR).map_or("unset".to_owned(), |v| format!("{v:?}"));
+        row("WebKit painting, both binaries (the app's log)", format!("{painting} ({CPU_PAINTING_VAR} in the bench's environment: {env})"));
         row("load average before / after", format!("{} / {}", m.load_before, m.load_after));
         row("machine busy during the bench (all processes)", format!("{:.1} % of the cores", m.machine_busy_percent));
         if m.busy_runs > 0 {

@@ -108,6 +108,15 @@ impl Started {
         Some(since(self.at, parse_utc_micros(line.split_whitespace().next()?)?))
     }
 
+    /// How the app said WebKit paints (its "WebKit painting chosen" line:
+    /// `src-tauri/src/rendering.rs`; borne-hello makes the same choice).
+    pub fn painting(&self) -> Option<String> {
+        let log = std::fs::read_to_string(&self.log_file).ok()?;
+        let line = log.lines().find(|l| l.contains("WebKit painting chosen"))?;
+        let value = line.split_whitespace().find_map(|w| w.strip_prefix("painting="))?;
+        Some(value.to_owned())
+    }
+
     /// Sleeps until `at` after the start.
     pub fn sleep_until(&self, at: Duration) {
         let elapsed = self.at_instant.elapsed();
@@ -150,6 +159,8 @@ pub struct StartRun {
     pub ready: Option<Duration>,
     /// Start → "backend ready" in the app's log.
     pub backend_ready: Option<Duration>,
+    /// The app's painting, from its log.
+    pub painting: Option<String>,
     pub memory: TreeMem,
     /// When the memory was read, after the start.
     pub memory_at: Duration,
@@ -185,8 +196,9 @@ pub fn run_once(target: &Target, set: &Setting, run: &str, expect_hook: bool, se
     if target.is_app && backend_ready.is_none() {
         bail!("the app's log has no \"backend ready\" line ({})", started.log_file.display());
     }
+    let painting = if target.is_app { started.painting() } else { None };
     started.process.stop();
-    Ok(StartRun { ready, backend_ready, memory, memory_at })
+    Ok(StartRun { ready, backend_ready, painting, memory, memory_at })
 }
 
 /// CPU time of a binary's tree while nobody touches it.

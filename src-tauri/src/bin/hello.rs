@@ -4,7 +4,9 @@
 //! `tauri.conf.json` (through `generate_context!`): the same window (size,
 //! title, options, label `main`, hence the same capability), the same CSP and
 //! the same embedded `ui/` assets, but it shows `ui/hello.html`, registers no
-//! plugin and no command, and starts no backend.
+//! plugin and no command, and starts no backend. Like the app, it first
+//! chooses how WebKit paints (`borne_app::rendering::choose`: Skia on the CPU
+//! when the machine has no usable GPU), so both use the same renderer.
 //!
 //! The config's window list describes the app's window (URL `index.html`;
 //! `"create": false`, the app opens it from code in `kiosk.rs`): hello takes
@@ -37,6 +39,8 @@ fn mark_ready() {
 }
 
 fn main() {
+    // The same painting as the app's (src-tauri/src/rendering.rs): both are measured on one renderer.
+    borne_app::rendering::choose();
     let mut context = tauri::generate_context!("../tauri.conf.json");
     let windows = std::mem::take(&mut context.config_mut().app.windows);
     tauri::Builder::default()
