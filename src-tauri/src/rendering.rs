@@ -19,7 +19,7 @@
 use std::path::Path;
 
 /// The WebKitGTK variable that turns Skia's CPU painting on.
-pub const CPU_PAINTING_VAR: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+const CPU_PAINTING_VAR: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
 
 /// Where Linux lists the GPUs' device nodes.
 const DRI_DIR: &str = "/dev/dri";
@@ -38,7 +38,7 @@ pub enum Painting {
 }
 
 /// The decision, from what the machine offers.
-pub fn decide(already_set: bool, usable_gpu: bool) -> Painting {
+fn decide(already_set: bool, usable_gpu: bool) -> Painting {
     if already_set {
         Painting::SetByEnvironment
     } else if usable_gpu {
@@ -50,7 +50,7 @@ pub fn decide(already_set: bool, usable_gpu: bool) -> Painting {
 
 /// Whether `dir` holds a render node (`renderD*`) this process can open for
 /// reading and writing, as Mesa must to use that GPU.
-pub fn has_usable_render_node(dir: &Path) -> bool {
+fn has_usable_render_node(dir: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else { return false };
     entries.flatten().any(|entry| {
         entry.file_name().to_string_lossy().starts_with("renderD")

@@ -103,16 +103,20 @@ impl Started {
 
     /// Start → the app's "backend ready" log line (its timestamp).
     pub fn backend_ready(&self) -> Option<Duration> {
-        let log = std::fs::read_to_string(&self.log_file).ok()?;
-        let line = log.lines().find(|l| l.contains("backend ready"))?;
+        let line = self.log_line("backend ready")?;
         Some(since(self.at, parse_utc_micros(line.split_whitespace().next()?)?))
+    }
+
+    /// The first line of the app's log that contains `text`.
+    fn log_line(&self, text: &str) -> Option<String> {
+        let log = std::fs::read_to_string(&self.log_file).ok()?;
+        log.lines().find(|l| l.contains(text)).map(str::to_owned)
     }
 
     /// How the app said WebKit paints (its "WebKit painting chosen" line:
     /// `src-tauri/src/rendering.rs`; borne-hello makes the same choice).
     pub fn painting(&self) -> Option<String> {
-        let log = std::fs::read_to_string(&self.log_file).ok()?;
-        let line = log.lines().find(|l| l.contains("WebKit painting chosen"))?;
+        let line = self.log_line("WebKit painting chosen")?;
         let value = line.split_whitespace().find_map(|w| w.strip_prefix("painting="))?;
         Some(value.to_owned())
     }
