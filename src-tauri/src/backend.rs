@@ -51,6 +51,9 @@ async fn embedded(support: &Support, enrolment_secret: Option<&Secret>) -> Resul
     // server's outbox (loopback only) instead of being delivered.
     let mut config = borne_server::ServerConfig::default();
     config.delivery.outbox = true;
+    // Its only client is this app, on loopback: exempt from the per-address
+    // budgets (the server's default throttles loopback too).
+    config.throttle.exempt_loopback = true;
     config.support = support.clone();
     let enrolment_secret = enrolment_secret.cloned().unwrap_or_else(borne_server::config::random_pepper);
     config.devices.enrolment_secret = Some(enrolment_secret.clone());

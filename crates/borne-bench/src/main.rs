@@ -102,7 +102,10 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         let db = borne_server::Db::connect(&database_url).await?;
         db.migrate().await?;
         let credentials = accounts::create(&db, run_id, members, cores).await?;
-        let server = borne_server::spawn(db.clone(), "127.0.0.1:0".parse()?, borne_server::ServerConfig::default()).await?;
+        // 200 clients on loopback: exempt from the per-address budgets.
+        let mut config = borne_server::ServerConfig::default();
+        config.throttle.exempt_loopback = true;
+        let server = borne_server::spawn(db.clone(), "127.0.0.1:0".parse()?, config).await?;
         anyhow::Ok((server, db, credentials))
     })?;
     let setup = setup_start.elapsed();

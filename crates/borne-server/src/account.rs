@@ -83,14 +83,18 @@ impl Db {
 
     /// Sets the new password hash and, in the same transaction: clears the
     /// lockout, marks the account registered, consumes `proof_id` (if given;
-    /// `Ok(None)` when it was used meanwhile), ends temporary passwords,
-    /// revokes every session, and opens `session` (if given) as a full one.
+    /// `Ok(None)` when it was used meanwhile), requires `current_session`
+    /// (if given: the session a change is made from) to be still live
+    /// (`Ok(None)` when a reset or a block revoked it meanwhile), voids every
+    /// log-in claim in flight, ends temporary passwords, revokes every
+    /// session, and opens `session` (if given) as a full one.
     pub(crate) async fn set_password(
         &self,
         member_id: i64,
         password_hash: &str,
         proof_id: Option<&str>,
         session: Option<&NewSession>,
+        current_session: Option<&borne_core::Secret>,
     ) -> anyhow::Result<Option<()>> {
         let now = now();
         let mut tx = self.pool.begin().await.context("set password: begin")?;
@@ -104,6 +108,19 @@ impl Db {
                 .context("set password: consume the proof")?
                 .rows_affected();
             if consumed != 1 {
+                return Ok(None);
+            }
+        }
+        if let Some(token) = current_session {
+            let live = sqlx::query("UPDATE sessions SET revoked = 1 WHERE token_hash = $1 AND member_id = $2 AND revoked = 0 AND expires_at > $3")
+                .bind(crate::sessions::token_hash(token))
+                .bind(member_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .context("set password: the current session")?
+                .rows_affected();
+            if live != 1 {
                 return Ok(None);
             }
         }

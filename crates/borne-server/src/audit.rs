@@ -18,6 +18,9 @@ pub(crate) enum Event {
     TemporaryPasswordLogin,
     TemporaryPasswordRejected,
     RegistrationRequested,
+    CurrentPasswordAccepted,
+    CurrentPasswordRejected,
+    MessageBudgetSpent,
 }
 
 impl Event {
@@ -36,6 +39,9 @@ impl Event {
             Event::TemporaryPasswordLogin => "temporary_password_login",
             Event::TemporaryPasswordRejected => "temporary_password_rejected",
             Event::RegistrationRequested => "registration_requested",
+            Event::CurrentPasswordAccepted => "current_password_accepted",
+            Event::CurrentPasswordRejected => "current_password_rejected",
+            Event::MessageBudgetSpent => "message_budget_spent",
         }
     }
 }
@@ -76,14 +82,23 @@ impl Db {
             tracing::warn!(error = %format!("{e:#}"), event = event.name(), "audit event not recorded");
         }
     }
+}
 
-    pub(crate) async fn audit_count_since(&self, event: Event, member_id: i64, since: i64) -> anyhow::Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE kind = $1 AND member_id = $2 AND at > $3")
-            .bind(event.name())
-            .bind(member_id)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await
-            .context("audit count")
-    }
+/// Records an event inside the caller's transaction: it is written if and
+/// only if what it describes is.
+pub(crate) async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    event: Event,
+    member_id: Option<i64>,
+    detail: Option<&str>,
+) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO audit_events (at, kind, member_id, detail) VALUES ($1, $2, $3, $4)")
+        .bind(now())
+        .bind(event.name())
+        .bind(member_id)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await
+        .context("audit")?;
+    Ok(())
 }

@@ -29,6 +29,10 @@ pub struct ServerConfig {
     pub devices: crate::devices::DeviceConfig,
     /// Request budgets per client address and per kiosk.
     pub throttle: crate::throttle::ThrottleConfig,
+    /// The operator's reverse proxies (addresses or networks), whose
+    /// `X-Forwarded-For` gives the client's address. Empty by default: the
+    /// header is then ignored ([`crate::client`]).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// 256 random bits, for a per-process pepper.
@@ -46,6 +50,7 @@ impl Default for ServerConfig {
             delivery: crate::delivery::DeliveryConfig::default(),
             devices: crate::devices::DeviceConfig::default(),
             throttle: crate::throttle::ThrottleConfig::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -9,6 +9,8 @@
 //! database_url = "postgres://borne@db.internal/borne"
 //! session_ttl_secs = 1800
 //! reset_link_base = "borne://reset?token="
+//! # The reverse proxies whose X-Forwarded-For is believed (none by default).
+//! trusted_proxies = ["10.0.0.0/8", "192.0.2.10"]
 //!
 //! [support]
 //! insurer = "MPN"
@@ -25,6 +27,10 @@
 //! url = "https://sms.example/api/send"
 //! sender = "MPN"
 //!
+//! [devices]
+//! # A backend serving kiosks only: refuse every unsigned request.
+//! require_signature = true
+//!
 //! [throttle]
 //! exempt_loopback = false
 //! per_address_sensitive = { per_minute = 10, burst = 10 }
@@ -34,7 +40,7 @@
 //! `BORNE_RESET_LINK_BASE`, `BORNE_PEPPER`, `BORNE_ENROLMENT_SECRET`,
 //! `BORNE_ADMIN_TOKEN`, `BORNE_DEVICE_KEY_SECRET`, `BORNE_SMTP_PASSWORD`,
 //! `BORNE_SMS_GATEWAY_TOKEN`, `BORNE_SUPPORT_INSURER`, `BORNE_SUPPORT_PHONE`,
-//! `BORNE_SUPPORT_CHAT`.
+//! `BORNE_SUPPORT_CHAT`, `BORNE_TRUSTED_PROXIES` (comma-separated).
 
 use crate::config::ServerConfig;
 use crate::delivery::DeliveryConfig;
@@ -68,6 +74,7 @@ struct ServerSection {
     session_ttl_secs: Option<u64>,
     reset_link_base: Option<String>,
     pepper: Option<Secret>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,6 +91,7 @@ struct DevicesSection {
     enrolment_secret: Option<Secret>,
     admin_token: Option<Secret>,
     key_secret: Option<Secret>,
+    require_signature: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -149,6 +157,14 @@ pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow
         server.pepper = p;
     }
 
+    let proxies: Option<Vec<String>> = match var("BORNE_TRUSTED_PROXIES") {
+        Some(v) => Some(v.split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect()),
+        None => file.server.trusted_proxies,
+    };
+    if let Some(list) = proxies {
+        server.trusted_proxies = list.iter().map(|p| trusted_proxy(p)).collect::<anyhow::Result<_>>()?;
+    }
+
     let s = &mut server.support;
     if let Some(v) = var("BORNE_SUPPORT_INSURER").or(file.support.insurer) {
         s.insurer = v;
@@ -177,6 +193,9 @@ pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow
         anyhow::ensure!(k.expose().len() >= 32, "the device key secret must be at least 32 characters");
         d.key_secret = k;
     }
+    if let Some(v) = file.devices.require_signature {
+        d.require_signature = v;
+    }
 
     let t = &mut server.throttle;
     let ft = file.throttle;
@@ -196,6 +215,13 @@ pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow
         t.per_device = b.into();
     }
     Ok(Settings { listen, database_url, server })
+}
+
+/// A proxy's address (`192.0.2.10`, `::1`) or network (`10.0.0.0/8`).
+fn trusted_proxy(text: &str) -> anyhow::Result<ipnet::IpNet> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .with_context(|| format!("trusted_proxies: {text:?} is not an address or a network (10.0.0.0/8)"))
 }
 
 #[cfg(test)]
@@ -222,6 +248,7 @@ mod tests {
             listen = "127.0.0.1:9000"
             database_url = "sqlite://from-file.db"
             session_ttl_secs = 600
+            trusted_proxies = ["10.0.0.0/8", "192.0.2.10"]
             [support]
             insurer = "MGEN"
             phone = "36 76"
@@ -233,6 +260,7 @@ mod tests {
             sender = "MGEN"
             [devices]
             admin_token = "jeton-du-fichier"
+            require_signature = true
             [throttle]
             exempt_loopback = false
             per_address_sensitive = { per_minute = 5, burst = 3 }
@@ -251,6 +279,9 @@ mod tests {
         assert_eq!(s.server.devices.admin_token.as_ref().unwrap().expose(), "jeton-de-l-environnement");
         assert_eq!(s.server.delivery.sms_gateway.as_ref().unwrap().bearer_token.as_ref().unwrap().expose(), "t0k3n");
         assert!(!s.server.throttle.exempt_loopback);
+        assert!(s.server.devices.require_signature);
+        let proxies: Vec<String> = s.server.trusted_proxies.iter().map(|p| p.to_string()).collect();
+        assert_eq!(proxies, ["10.0.0.0/8", "192.0.2.10/32"]);
         assert_eq!(s.server.throttle.per_address_sensitive, Budget { per_minute: 5, burst: 3 });
         let shown = format!("{s:?}");
         assert!(!shown.contains("jeton") && !shown.contains("t0k3n"), "secrets leak through Debug: {shown}");
@@ -263,7 +294,13 @@ mod tests {
         assert!(load(None, env(&[("BORNE_PEPPER", "court")])).is_err());
         assert!(load(None, env(&[("BORNE_SESSION_TTL_SECS", "5")])).is_err());
         assert!(load(None, env(&[("BORNE_LISTEN", "pas une adresse")])).is_err());
+        assert!(load(None, env(&[("BORNE_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local")])).is_err());
+        let from_env = load(None, env(&[("BORNE_TRUSTED_PROXIES", "10.0.0.0/8, ::1")])).unwrap();
+        assert_eq!(from_env.server.trusted_proxies.len(), 2);
         let defaults = load(None, env(&[])).unwrap();
+        assert!(defaults.server.trusted_proxies.is_empty(), "no proxy is trusted by default");
+        assert!(!defaults.server.throttle.exempt_loopback, "loopback is throttled by default");
+        assert!(!defaults.server.devices.require_signature);
         assert!(defaults.server.devices.enrolment_secret.is_none());
         assert!(!defaults.server.delivery.outbox, "the outbox is never on by default");
     }

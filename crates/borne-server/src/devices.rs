@@ -14,10 +14,16 @@
 //! the request's path, with its query string when there is one
 //! (`/v1/devices/heartbeat`); hex is lower-case. A request is refused when
 //! its timestamp is more than 5 minutes away from the server's clock, or
-//! when its signature was already seen within that window (an in-memory,
-//! bounded replay cache). Consequence for kiosks: two identical requests
+//! when its signature was already seen within that window, by any replica:
+//! the signatures seen are rows of `device_nonces` in the database, inserted
+//! atomically (`ON CONFLICT`), purged once their window has passed
+//! ([`crate::maintenance`]). Consequence for kiosks: two identical requests
 //! (same method, target and body) within the same second are one request
 //! sent twice; the second is refused.
+//!
+//! When [`DeviceConfig::require_signature`] is set (a backend that serves
+//! kiosks only), every API request must be signed by an enrolled device,
+//! except the probes, the OpenAPI document, enrolment and the admin list.
 //!
 //! # Where the device key lives
 //!
@@ -33,6 +39,7 @@
 //! every device at once.
 
 use crate::db::{now, random_id, Db};
+use crate::hashing::{hmac_sha256, hmac_sha256_verify, same};
 use crate::http::ApiFailure;
 use anyhow::Context;
 use axum::body::{Body, Bytes};
@@ -47,9 +54,7 @@ use borne_core::api::DeviceStatus;
 use borne_core::support::Support;
 use borne_core::{BorneError, Secret};
 use sha2::{Digest, Sha256};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use zeroize::Zeroizing;
 
 pub const DEVICE_HEADER: &str = "x-borne-device";
@@ -60,9 +65,6 @@ pub const SIGNATURE_HEADER: &str = "x-borne-signature";
 pub const MAX_CLOCK_SKEW_SECS: i64 = 5 * 60;
 /// Largest body of a signed request (it is read whole to be hashed).
 pub const MAX_SIGNED_BODY: usize = 256 * 1024;
-/// Signatures remembered at most; beyond, signed requests wait (429) until
-/// the oldest ones leave the time window. About 100 bytes each.
-const REPLAY_CAPACITY: usize = 100_000;
 
 pub(crate) const NAME_MAX_CHARS: usize = 64;
 pub(crate) const VERSION_MAX_CHARS: usize = 64;
@@ -78,12 +80,25 @@ pub struct DeviceConfig {
     /// Key from which every device key is derived (module docs). Random per
     /// process by default: set it so that kiosks survive a restart.
     pub key_secret: Secret,
+    /// Refuse every unsigned API request (module docs). False by default: a
+    /// backend that also serves members' own PCs cannot require it.
+    pub require_signature: bool,
 }
 
 impl Default for DeviceConfig {
     fn default() -> Self {
-        DeviceConfig { enrolment_secret: None, admin_token: None, key_secret: crate::proofs::random_token() }
+        DeviceConfig {
+            enrolment_secret: None,
+            admin_token: None,
+            key_secret: crate::proofs::random_token(),
+            require_signature: false,
+        }
     }
+}
+
+/// The paths an unsigned request may reach when signatures are required.
+fn open_without_signature(path: &str) -> bool {
+    matches!(path.trim_end_matches('/'), "/healthz" | "/readyz" | "/openapi.json" | "/v1/devices" | "/v1/admin/devices")
 }
 
 /// A request whose device signature was verified (a request extension set by
@@ -93,8 +108,8 @@ pub(crate) struct SignedDevice {
     pub(crate) device_id: String,
 }
 
-/// What the device handlers and [`verify_signature`] share: the database,
-/// the configuration, the replay cache. Cheap to clone.
+/// What the device handlers and [`verify_signature`] share: the database and
+/// the configuration. Cheap to clone.
 #[derive(Clone)]
 pub struct DeviceAuth {
     pub(crate) db: Db,
@@ -104,12 +119,11 @@ pub struct DeviceAuth {
 struct Inner {
     config: DeviceConfig,
     support: Support,
-    replay: Mutex<ReplayCache>,
 }
 
 impl DeviceAuth {
     pub fn new(db: Db, config: DeviceConfig, support: Support) -> DeviceAuth {
-        DeviceAuth { db, inner: Arc::new(Inner { config, support, replay: Mutex::new(ReplayCache::new(REPLAY_CAPACITY)) }) }
+        DeviceAuth { db, inner: Arc::new(Inner { config, support }) }
     }
 
     pub(crate) fn support(&self) -> &Support {
@@ -165,22 +179,17 @@ impl DeviceAuth {
         }
         let key = Zeroizing::new(self.derive_key(device_id));
         let target = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or_else(|| parts.uri.path());
-        let expected = signature_bytes(key.as_ref(), parts.method.as_str(), target, timestamp, body);
-        if !constant_time_eq(&expected, &signature) {
+        if !hmac_sha256_verify(key.as_ref(), &[canonical(parts.method.as_str(), target, timestamp, body).as_bytes()], &signature) {
             tracing::info!(device_id, outcome = "device_refused", reason = "bad_signature", "signed request refused");
             return Err(self.refusal());
         }
-        let seen = self.inner.replay.lock().unwrap_or_else(|p| p.into_inner()).insert(signature, timestamp + MAX_CLOCK_SKEW_SECS, now);
-        match seen {
-            Seen::First => Ok(SignedDevice { device_id: device_id.to_owned() }),
-            Seen::Again => {
+        match self.db.remember_signature(&hex::encode(signature), timestamp + MAX_CLOCK_SKEW_SECS, now).await {
+            Ok(true) => Ok(SignedDevice { device_id: device_id.to_owned() }),
+            Ok(false) => {
                 tracing::info!(device_id, outcome = "device_refused", reason = "replayed", "signed request refused");
                 Err(self.refusal())
             }
-            Seen::Full { retry_after_secs } => {
-                tracing::warn!(device_id, retry_after_secs, outcome = "throttled", "replay cache full");
-                Err(ApiFailure::new(BorneError::TooManyRequests { retry_after_secs }, &self.inner.support))
-            }
+            Err(e) => Err(ApiFailure::from_failure(e.into(), &self.inner.support)),
         }
     }
 }
@@ -193,7 +202,14 @@ impl DeviceAuth {
 /// `.layer(axum::middleware::from_fn_with_state(auth, verify_signature))`.
 /// A request already verified (the layer applied twice) is not checked again.
 pub async fn verify_signature(State(auth): State<DeviceAuth>, req: Request, next: Next) -> Response {
-    if !req.headers().contains_key(DEVICE_HEADER) || req.extensions().get::<SignedDevice>().is_some() {
+    if req.extensions().get::<SignedDevice>().is_some() {
+        return next.run(req).await;
+    }
+    if !req.headers().contains_key(DEVICE_HEADER) {
+        if auth.inner.config.require_signature && !open_without_signature(req.uri().path()) {
+            tracing::info!(outcome = "device_refused", reason = "unsigned", "unsigned request refused");
+            return auth.refusal().into_response();
+        }
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
@@ -222,12 +238,16 @@ pub fn sign(device_key: &Secret, method: &str, target: &str, timestamp: i64, bod
     if decoded.len() != 32 {
         return None;
     }
-    Some(hex(&signature_bytes(&decoded, method, target, timestamp, body)))
+    Some(hex::encode(signature_bytes(&decoded, method, target, timestamp, body)))
+}
+
+/// The string a device signs (module docs).
+fn canonical(method: &str, target: &str, timestamp: i64, body: &[u8]) -> String {
+    format!("{method}\n{target}\n{timestamp}\n{}", hex::encode(Sha256::digest(body)))
 }
 
 fn signature_bytes(key: &[u8], method: &str, target: &str, timestamp: i64, body: &[u8]) -> [u8; 32] {
-    let canonical = format!("{method}\n{target}\n{timestamp}\n{}", hex(&Sha256::digest(body)));
-    hmac_sha256(key, &[canonical.as_bytes()])
+    hmac_sha256(key, &[canonical(method, target, timestamp, body).as_bytes()])
 }
 
 /// Device ids are 32 lower-case hex characters (`db::random_id`).
@@ -241,103 +261,37 @@ fn is_device_id(s: &str) -> bool {
 fn secret_matches(configured: Option<&Secret>, presented: &Secret) -> bool {
     match configured {
         Some(c) if !c.is_empty() && !presented.is_empty() => {
-            let a: [u8; 32] = Sha256::digest(c.expose().as_bytes()).into();
-            let b: [u8; 32] = Sha256::digest(presented.expose().as_bytes()).into();
-            constant_time_eq(&a, &b)
+            same(&Sha256::digest(c.expose().as_bytes()), &Sha256::digest(presented.expose().as_bytes()))
         }
         _ => false,
     }
 }
 
-pub(crate) fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    std::hint::black_box(a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y))) == 0
-}
-
-/// HMAC-SHA256 (RFC 2104) of the concatenation of `parts`.
-pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    const BLOCK: usize = 64;
-    let mut block = Zeroizing::new([0u8; BLOCK]);
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let mut inner_pad = Zeroizing::new([0x36u8; BLOCK]);
-    let mut outer_pad = Zeroizing::new([0x5cu8; BLOCK]);
-    for i in 0..BLOCK {
-        inner_pad[i] ^= block[i];
-        outer_pad[i] ^= block[i];
-    }
-    let mut inner = Sha256::new();
-    inner.update(inner_pad.as_ref());
-    for p in parts {
-        inner.update(p);
-    }
-    let mut outer = Sha256::new();
-    outer.update(outer_pad.as_ref());
-    outer.update(inner.finalize());
-    outer.finalize().into()
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn parse_hex_32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 || !s.is_ascii() {
-        return None;
-    }
     let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
+    hex::decode_to_slice(s, &mut out).ok()?;
     Some(out)
 }
 
-enum Seen {
-    First,
-    Again,
-    /// Every slot holds a live signature; one frees in `retry_after_secs`.
-    Full {
-        retry_after_secs: u64,
-    },
-}
-
-/// Signatures seen while their timestamp is still acceptable.
-struct ReplayCache {
-    seen: HashSet<[u8; 32]>,
-    by_expiry: BinaryHeap<Reverse<(i64, [u8; 32])>>,
-    capacity: usize,
-}
-
-impl ReplayCache {
-    fn new(capacity: usize) -> ReplayCache {
-        ReplayCache { seen: HashSet::new(), by_expiry: BinaryHeap::new(), capacity }
-    }
-
-    /// Records `signature`, acceptable until `expires_at` (unix seconds).
-    fn insert(&mut self, signature: [u8; 32], expires_at: i64, now: i64) -> Seen {
-        while let Some(Reverse((expiry, sig))) = self.by_expiry.peek() {
-            if *expiry >= now {
-                break;
-            }
-            self.seen.remove(sig);
-            self.by_expiry.pop();
-        }
-        if self.seen.contains(&signature) {
-            return Seen::Again;
-        }
-        if self.seen.len() >= self.capacity {
-            let oldest = self.by_expiry.peek().map_or(now, |Reverse((expiry, _))| *expiry);
-            return Seen::Full { retry_after_secs: (oldest - now + 1).max(1).unsigned_abs() };
-        }
-        self.seen.insert(signature);
-        self.by_expiry.push(Reverse((expires_at, signature)));
-        Seen::First
-    }
-}
-
 impl Db {
+    /// Records a verified signature until `expires_at`; false when it was
+    /// already recorded and is still within its window (a replay), by this
+    /// replica or any other.
+    pub(crate) async fn remember_signature(&self, signature: &str, expires_at: i64, now: i64) -> anyhow::Result<bool> {
+        let inserted = sqlx::query(
+            "INSERT INTO device_nonces (signature, expires_at) VALUES ($1, $2)
+             ON CONFLICT (signature) DO UPDATE SET expires_at = $2 WHERE device_nonces.expires_at < $3",
+        )
+        .bind(signature)
+        .bind(expires_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .context("device signature: replay check")?
+        .rows_affected();
+        Ok(inserted == 1)
+    }
+
     pub(crate) async fn add_device(&self, id: &str, name: &str, enrolled_at: i64) -> anyhow::Result<()> {
         sqlx::query("INSERT INTO devices (id, name, enrolled_at) VALUES ($1, $2, $3)")
             .bind(id)
@@ -414,25 +368,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hmac_matches_rfc_4231() {
-        // Test case 1.
-        assert_eq!(
-            hex(&hmac_sha256(&[0x0b; 20], &[b"Hi There"])),
-            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
-        );
-        // Test case 2, the message given in two parts.
-        assert_eq!(
-            hex(&hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"])),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        // Test case 6: a key longer than the block is hashed first.
-        assert_eq!(
-            hex(&hmac_sha256(&[0xaa; 131], &[b"Test Using Larger Than Block-Size Key - Hash Key First"])),
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
-        );
-    }
-
-    #[test]
     fn signature_covers_method_target_timestamp_and_body() {
         let key = Secret::new(URL_SAFE_NO_PAD.encode([7u8; 32]));
         let base = sign(&key, "POST", "/v1/devices/heartbeat", 1_700_000_000, b"{}").unwrap();
@@ -440,7 +375,7 @@ mod tests {
         // The canonical string, computed independently of `signature_bytes`.
         let body_hash = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"; // SHA-256 of "{}"
         let canonical = format!("POST\n/v1/devices/heartbeat\n1700000000\n{body_hash}");
-        assert_eq!(base, hex(&hmac_sha256(&[7u8; 32], &[canonical.as_bytes()])));
+        assert_eq!(base, hex::encode(hmac_sha256(&[7u8; 32], &[canonical.as_bytes()])));
         for other in [
             sign(&key, "GET", "/v1/devices/heartbeat", 1_700_000_000, b"{}"),
             sign(&key, "POST", "/v1/devices/heartbeat?x=1", 1_700_000_000, b"{}"),
@@ -470,20 +405,5 @@ mod tests {
         assert!(!secret_matches(Some(&s), &Secret::new("inscription-born")));
         assert!(!secret_matches(None, &Secret::new("inscription-borne")));
         assert!(!secret_matches(Some(&Secret::new("")), &Secret::new("")));
-    }
-
-    #[test]
-    fn replay_cache_refuses_repeats_forgets_expired_and_stays_bounded() {
-        let mut cache = ReplayCache::new(2);
-        assert!(matches!(cache.insert([1; 32], 100, 0), Seen::First));
-        assert!(matches!(cache.insert([1; 32], 100, 50), Seen::Again));
-        assert!(matches!(cache.insert([2; 32], 200, 50), Seen::First));
-        match cache.insert([3; 32], 300, 60) {
-            Seen::Full { retry_after_secs } => assert_eq!(retry_after_secs, 41),
-            _ => panic!("a full cache must refuse"),
-        }
-        // At 101 the first signature left its window: its slot is free again.
-        assert!(matches!(cache.insert([3; 32], 300, 101), Seen::First));
-        assert!(matches!(cache.insert([2; 32], 200, 150), Seen::Again));
     }
 }

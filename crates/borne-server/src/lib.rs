@@ -14,10 +14,18 @@
 //! The library is used in-process by the app's demo mode and by tests
 //! ([`spawn`]); the `borne-server` binary wraps it with a command line.
 
+// The integration tests' databases, so that unit tests of the database
+// rules run on SQLite and PostgreSQL alike (`on_each_backend!`).
+#[cfg(test)]
+#[macro_use]
+#[path = "../tests/common/databases.rs"]
+mod test_databases;
+
 mod account;
 mod audit;
 pub mod config;
 pub mod config_file;
+mod counters;
 mod db;
 pub mod delivery;
 pub mod demo;
@@ -29,6 +37,10 @@ mod members;
 mod metrics;
 mod passwords;
 mod flows;
+mod hashing;
+mod maintenance;
+mod budget;
+pub mod client;
 mod notify;
 mod proofs;
 mod server;

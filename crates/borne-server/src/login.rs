@@ -4,7 +4,8 @@
 use crate::audit::Event;
 use crate::error::Failure;
 use crate::temporary_passwords::TemporaryOutcome;
-use crate::lockout::{Claim, Settled, MAX_FAILURES};
+use crate::lockout::{Claim, Settled, Who, MAX_FAILURES};
+use tokio::sync::OwnedSemaphorePermit as Permit;
 use crate::sessions::NewSession;
 use crate::state::AppState;
 use borne_core::api::LoginResponse;
@@ -19,77 +20,116 @@ const CLAIM_WAIT_AT_MOST: Duration = Duration::from_secs(3);
 /// `Retry-After` of that answer.
 const RETRY_AFTER_SECS: u64 = 1;
 
+/// How many times a log-in starts again when a password change voided its
+/// claim (module docs of [`crate::lockout`]) before answering `too_many_requests`.
+const STALE_RETRIES: usize = 2;
+
 /// Runs one log-in to its end. The caller runs it in its own task, so a
 /// client that hangs up cannot leave a claim unsettled.
 pub(crate) async fn log_in(state: &AppState, identifier: &Identifier, password: Secret) -> Result<LoginResponse, Failure> {
-    let Some(member) = state.db.find_member(identifier).await? else {
-        tracing::info!(outcome = "unknown_profile", "log-in refused");
-        return Err(BorneError::UnknownProfile.into());
-    };
-    let member_id = member.id;
-    let blocked = || {
-        tracing::info!(member_id, outcome = "account_blocked", "log-in refused");
-        Failure::Member(BorneError::AccountBlocked)
-    };
-    if member.blocked {
-        // MGEN unlock: a blocked member logs in with the SMS temporary password.
-        return match temporary_log_in(state, member_id, &password).await? {
-            Some(answer) => answer,
-            None => Err(blocked()),
+    for _ in 0..=STALE_RETRIES {
+        let (permit, member_id, claim_id, password_hash) = match claim(state, identifier).await? {
+            Claimed::Granted { permit, member_id, claim_id, password_hash } => (permit, member_id, claim_id, password_hash),
+            Claimed::Blocked { member_id } => {
+                // MGEN unlock: a blocked member logs in with the SMS temporary password.
+                return match temporary_log_in(state, member_id, &password).await? {
+                    Some(answer) => answer,
+                    None => Err(blocked(member_id)),
+                };
+            }
         };
+        let matches = verify_claimed(state, permit, member_id, &claim_id, password.clone(), &password_hash).await?;
+        let settled = if matches {
+            let session = NewSession::generate(state.config.session_ttl);
+            match state.db.settle_success(member_id, &claim_id, &password_hash, Some(&session), Event::LoginSucceeded).await? {
+                Settled::Verified(member) => {
+                    tracing::info!(member_id, outcome = "success", "log-in");
+                    return Ok(LoginResponse {
+                        token: session.token,
+                        expires_in_secs: state.config.session_ttl.as_secs(),
+                        member,
+                        must_change_password: false,
+                    });
+                }
+                other => other,
+            }
+        } else {
+            state.db.settle_failure(member_id, &claim_id, &password_hash, Event::LoginFailed).await?
+        };
+        match settled {
+            Settled::Failed { failed_attempts } => {
+                let attempts_left = u32::try_from((MAX_FAILURES - failed_attempts).max(0)).unwrap_or(0);
+                tracing::info!(member_id, outcome = "wrong_password", attempts_left, "log-in refused");
+                return Err(BorneError::WrongPassword { attempts_left }.into());
+            }
+            Settled::Blocked => {
+                tracing::info!(member_id, outcome = "blocked_now", "log-in refused; 3rd consecutive failure, account blocked");
+                return Err(BorneError::AccountBlocked.into());
+            }
+            Settled::Stale => {
+                tracing::info!(member_id, outcome = "stale", "the password changed during the verification; checking again");
+            }
+            Settled::Verified(_) => unreachable!("returned above"),
+        }
     }
+    Err(BorneError::TooManyRequests { retry_after_secs: RETRY_AFTER_SECS }.into())
+}
 
+/// Verifies `password` against `stored` under the claim `claim_id`; when
+/// the verification itself fails (not a wrong password: an unreadable hash),
+/// the claim is given back uncounted.
+pub(crate) async fn verify_claimed(
+    state: &AppState,
+    permit: Permit,
+    member_id: i64,
+    claim_id: &str,
+    password: Secret,
+    stored: &str,
+) -> Result<bool, Failure> {
+    match state.verifier.verify(permit, password, stored.to_owned()).await {
+        Ok(matches) => Ok(matches),
+        Err(e) => {
+            if let Err(release) = state.db.release_claim(claim_id).await {
+                tracing::warn!(member_id, error = %format!("{release:#}"), "claim not released");
+            }
+            Err(e.into())
+        }
+    }
+}
+
+fn blocked(member_id: i64) -> Failure {
+    tracing::info!(member_id, outcome = "account_blocked", "log-in refused");
+    Failure::Member(BorneError::AccountBlocked)
+}
+
+enum Claimed {
+    Granted { permit: Permit, member_id: i64, claim_id: String, password_hash: String },
+    Blocked { member_id: i64 },
+}
+
+/// A hashing slot and an attempt slot, waiting (at most
+/// [`CLAIM_WAIT_AT_MOST`]) while every attempt slot is taken.
+async fn claim(state: &AppState, identifier: &Identifier) -> Result<Claimed, Failure> {
     let deadline = Instant::now() + CLAIM_WAIT_AT_MOST;
-    let (permit, claim_id, password_hash) = loop {
+    loop {
         // The hashing slot first, so the claim lives only as long as one verification.
         let permit = state.verifier.permit().await;
-        match state.db.claim_attempt(member_id).await? {
-            Claim::Granted { claim_id, password_hash } => break (permit, claim_id, password_hash),
-            Claim::Blocked => return Err(blocked()),
-            Claim::Gone => return Err(BorneError::UnknownProfile.into()),
-            Claim::Busy => {
+        match state.db.claim_attempt(Who::Identifier(identifier)).await? {
+            Claim::Granted { member_id, claim_id, password_hash } => {
+                return Ok(Claimed::Granted { permit, member_id, claim_id, password_hash })
+            }
+            Claim::Blocked { member_id } => return Ok(Claimed::Blocked { member_id }),
+            Claim::Unknown => {
+                tracing::info!(outcome = "unknown_profile", "log-in refused");
+                return Err(BorneError::UnknownProfile.into());
+            }
+            Claim::Busy { member_id } => {
                 drop(permit);
                 if Instant::now() >= deadline {
                     tracing::info!(member_id, outcome = "too_many_requests", "log-in refused");
                     return Err(BorneError::TooManyRequests { retry_after_secs: RETRY_AFTER_SECS }.into());
                 }
                 tokio::time::sleep(CLAIM_RETRY_EVERY).await;
-            }
-        }
-    };
-
-    let matches = match state.verifier.verify(permit, password, password_hash).await {
-        Ok(m) => m,
-        Err(e) => {
-            if let Err(release) = state.db.release_claim(&claim_id).await {
-                tracing::warn!(member_id, error = %format!("{release:#}"), "claim not released");
-            }
-            return Err(e.into());
-        }
-    };
-
-    if matches {
-        let session = NewSession::generate(state.config.session_ttl);
-        match state.db.settle_success(member_id, &claim_id, &session).await? {
-            Settled::LoggedIn(member) => {
-                state.db.audit(Event::LoginSucceeded, Some(member_id), None).await;
-                tracing::info!(member_id, outcome = "success", "log-in");
-                Ok(LoginResponse { token: session.token, expires_in_secs: state.config.session_ttl.as_secs(), member, must_change_password: false })
-            }
-            Settled::Failed { .. } | Settled::Blocked => Err(blocked()),
-        }
-    } else {
-        match state.db.settle_failure(member_id, &claim_id).await? {
-            Settled::Failed { failed_attempts } => {
-                let attempts_left = u32::try_from((MAX_FAILURES - failed_attempts).max(0)).unwrap_or(0);
-                state.db.audit(Event::LoginFailed, Some(member_id), None).await;
-                tracing::info!(member_id, outcome = "wrong_password", attempts_left, "log-in refused");
-                Err(BorneError::WrongPassword { attempts_left }.into())
-            }
-            Settled::Blocked | Settled::LoggedIn(_) => {
-                state.db.audit(Event::AccountBlocked, Some(member_id), None).await;
-                tracing::info!(member_id, outcome = "blocked_now", "log-in refused; 3rd consecutive failure, account blocked");
-                Err(BorneError::AccountBlocked.into())
             }
         }
     }

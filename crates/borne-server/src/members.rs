@@ -6,7 +6,7 @@ use crate::passwords;
 use anyhow::Context;
 use borne_core::email::Email;
 use borne_core::support::Support;
-use borne_core::{password, Identifier, Nir, Secret};
+use borne_core::{password, Nir, Secret};
 use std::fmt;
 
 /// A member to create.
@@ -114,12 +114,6 @@ fn parse_birthdate(input: &str) -> Result<String, InvalidMember> {
     Ok(format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// What the log-in flow needs to know of a member before claiming an attempt.
-pub(crate) struct MemberRef {
-    pub(crate) id: i64,
-    pub(crate) blocked: bool,
-}
-
 impl Db {
     /// Validates and creates a member; returns its id. The password is hashed
     /// with Argon2id off the async executor. Refusals are [`InvalidMember`]
@@ -201,20 +195,6 @@ impl Db {
             .await
             .context("member look-up failed")?;
         Ok(found.is_some())
-    }
-
-    /// The member a log-in names, if any.
-    pub(crate) async fn find_member(&self, identifier: &Identifier) -> anyhow::Result<Option<MemberRef>> {
-        let sql = match identifier {
-            Identifier::Nir(_) => "SELECT id, blocked FROM members WHERE nir = $1 AND registered = 1",
-            Identifier::Email(_) => "SELECT id, blocked FROM members WHERE email = $1 AND registered = 1",
-        };
-        let row = sqlx::query_as::<_, (i64, i64)>(sql)
-            .bind(identifier.canonical())
-            .fetch_optional(&self.pool)
-            .await
-            .context("member look-up failed")?;
-        Ok(row.map(|(id, blocked)| MemberRef { id, blocked: blocked != 0 }))
     }
 }
 

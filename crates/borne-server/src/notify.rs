@@ -27,10 +27,12 @@ pub(crate) fn registration_code(state: &AppState, m: &MemberRecord, proof: &Issu
     state.delivery.send_in_background(Channel::Email, m.email.clone(), msg);
 }
 
-pub(crate) fn temporary_password(state: &AppState, m: &MemberRecord, temporary: Secret) {
-    let Some(to) = m.phone.as_deref().and_then(metropolitan_mobile) else { return };
+/// False when the member has no metropolitan mobile (nothing sent).
+pub(crate) fn temporary_password(state: &AppState, m: &MemberRecord, temporary: Secret) -> bool {
+    let Some(to) = m.phone.as_deref().and_then(metropolitan_mobile) else { return false };
     let msg = Message::UnlockTemporaryPassword { temporary_password: temporary.expose().to_owned() };
     state.delivery.send_in_background(Channel::Sms, to, msg);
+    true
 }
 
 pub(crate) fn password_changed(state: &AppState, m: &MemberRecord) {

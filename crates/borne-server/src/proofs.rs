@@ -3,6 +3,10 @@
 //! unlock, registration). Stored only as hashes; valid 30 minutes; single use;
 //! at most [`CODE_TRIES`] code submissions, and a new proof (a resend) carries
 //! the tries of the one it replaces over, so resending never resets them.
+//! The submissions are also counted per member and purpose by
+//! `flows::codes` ([`crate::counters`]), whether or not a proof exists, so
+//! that the answer never tells whether a request matched an account.
+//! Issuing a proof consumes the member's e-mail budget ([`crate::budget`]).
 
 use crate::db::{now, random_id, Db};
 use anyhow::Context;
@@ -10,8 +14,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use borne_core::api::Purpose;
 use borne_core::Secret;
+use crate::budget::{self, SendChannel};
+use crate::hashing::{keyed_hex, same, sha256_hex};
 use rand::{Rng, RngCore};
-use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 pub(crate) const CODE_TRIES: i64 = 5;
@@ -37,27 +42,14 @@ pub(crate) fn random_code() -> Secret {
     Secret::new(format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32)))
 }
 
-pub(crate) fn sha256_hex(parts: &[&[u8]]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update((p.len() as u64).to_be_bytes());
-        h.update(p);
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A code has only a million values: its hash is keyed with the server's
-/// pepper (not in the database) and the proof's id.
+/// A code has only a million values: its hash is an HMAC keyed with the
+/// server's pepper (not in the database), over the proof's id and the code.
 pub(crate) fn code_hash(pepper: &Secret, proof_id: &str, code: &str) -> String {
-    sha256_hex(&[pepper.expose().as_bytes(), proof_id.as_bytes(), code.trim().as_bytes()])
+    keyed_hex(pepper, &[b"proof-code", proof_id.as_bytes(), code.trim().as_bytes()])
 }
 
 pub(crate) fn token_hash(token: &Secret) -> String {
     sha256_hex(&[b"proof-token", token.expose().as_bytes()])
-}
-
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub(crate) struct IssuedProof {
@@ -68,9 +60,9 @@ pub(crate) struct IssuedProof {
 pub(crate) enum CodeOutcome {
     /// The code was right: the token to set the password with.
     Token(Secret),
-    Invalid { attempts_left: u32 },
-    /// No live proof: expired, used, replaced, or out of tries.
-    Expired,
+    /// A wrong code, or no live proof (expired, used, replaced, out of
+    /// tries): `flows::codes` answers both alike.
+    Refused,
 }
 
 pub(crate) struct LiveProof {
@@ -81,14 +73,18 @@ pub(crate) struct LiveProof {
 
 impl Db {
     /// Issues a new proof, replacing any live one of the same purpose (whose
-    /// code tries carry over).
-    pub(crate) async fn issue_proof(&self, member_id: i64, purpose: Purpose, pepper: &Secret) -> anyhow::Result<IssuedProof> {
+    /// code tries carry over), if the member's e-mail budget allows one more
+    /// message; `None` (nothing changed) when it is spent.
+    pub(crate) async fn issue_proof(&self, member_id: i64, purpose: Purpose, pepper: &Secret) -> anyhow::Result<Option<IssuedProof>> {
         let now = now();
         let id = random_id();
         let token = random_token();
         let code = random_code();
         let mut tx = self.pool.begin().await.context("proof: begin")?;
         crate::db::lock_member(&mut tx, member_id).await?;
+        if !budget::consume(&mut tx, member_id, SendChannel::Email, now).await? {
+            return Ok(None);
+        }
         let carried: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(code_attempts), 0) FROM one_time_proofs
              WHERE member_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
@@ -122,29 +118,18 @@ impl Db {
         .await
         .context("proof: insert")?;
         tx.commit().await.context("proof: commit")?;
-        Ok(IssuedProof { token, code })
-    }
-
-    /// How many proofs of this purpose the member was sent since `since`.
-    pub(crate) async fn proofs_sent_since(&self, member_id: i64, purpose: Purpose, since: i64) -> anyhow::Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM one_time_proofs WHERE member_id = $1 AND purpose = $2 AND created_at > $3")
-            .bind(member_id)
-            .bind(purpose_name(purpose))
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await
-            .context("proof: count recent")
+        Ok(Some(IssuedProof { token, code }))
     }
 
     /// Checks a typed code. Each call counts as a try, atomically; a right
     /// code is exchanged once for a fresh token.
     pub(crate) async fn redeem_code(&self, member_id: i64, purpose: Purpose, code: &Secret, pepper: &Secret) -> anyhow::Result<CodeOutcome> {
         let now = now();
-        let row: Option<(String, String, i64)> = sqlx::query_as(
+        let row: Option<(String, String)> = sqlx::query_as(
             "UPDATE one_time_proofs SET code_attempts = code_attempts + 1
              WHERE member_id = $1 AND purpose = $2 AND used_at IS NULL AND code_redeemed = 0
                AND expires_at > $3 AND code_attempts < $4
-             RETURNING id, code_hash, code_attempts",
+             RETURNING id, code_hash",
         )
         .bind(member_id)
         .bind(purpose_name(purpose))
@@ -153,10 +138,11 @@ impl Db {
         .fetch_optional(&self.pool)
         .await
         .context("code: count the try")?;
-        let Some((id, stored, attempts)) = row else { return Ok(CodeOutcome::Expired) };
-        if !constant_time_eq(&stored, &code_hash(pepper, &id, code.expose())) {
-            let left = u32::try_from((CODE_TRIES - attempts).max(0)).unwrap_or(0);
-            return Ok(CodeOutcome::Invalid { attempts_left: left });
+        // Without a live proof, the same hash is computed against a
+        // stand-in, so that both paths do the same work.
+        let (id, stored) = row.unwrap_or_else(|| (String::new(), String::new()));
+        if !same(stored.as_bytes(), code_hash(pepper, &id, code.expose()).as_bytes()) {
+            return Ok(CodeOutcome::Refused);
         }
         let token = random_token();
         let won = sqlx::query(
@@ -169,7 +155,7 @@ impl Db {
         .await
         .context("code: exchange")?
         .rows_affected();
-        Ok(if won == 1 { CodeOutcome::Token(token) } else { CodeOutcome::Expired })
+        Ok(if won == 1 { CodeOutcome::Token(token) } else { CodeOutcome::Refused })
     }
 
     pub(crate) async fn live_proof(&self, token: &Secret) -> anyhow::Result<Option<LiveProof>> {
@@ -207,6 +193,5 @@ mod tests {
         assert_ne!(code_hash(&p1, "a", "123456"), code_hash(&p2, "a", "123456"));
         assert_ne!(code_hash(&p1, "a", "123456"), code_hash(&p1, "b", "123456"));
         assert_eq!(code_hash(&p1, "a", " 123456 "), code_hash(&p1, "a", "123456"));
-        assert!(constant_time_eq("abc", "abc") && !constant_time_eq("abc", "abd") && !constant_time_eq("ab", "abc"));
     }
 }

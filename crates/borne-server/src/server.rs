@@ -53,14 +53,17 @@ pub async fn spawn(db: Db, listen: SocketAddr, config: ServerConfig) -> anyhow::
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
+    let maintenance = crate::maintenance::spawn(state.clone());
     let app = router(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 // A send or a drop of the RunningServer both stop the server.
                 let _ = stopped.await;
             })
-            .await
+            .await;
+        maintenance.abort();
+        served
     });
     tracing::info!(%addr, "server listening");
     Ok(RunningServer { addr, metrics, stop: Some(stop), task })

@@ -32,7 +32,7 @@ impl NewSession {
 }
 
 pub(crate) fn token_hash(token: &Secret) -> String {
-    Sha256::digest(token.expose().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(token.expose().as_bytes()))
 }
 
 pub(crate) async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, member_id: i64, s: &NewSession) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
 //! What every request handler shares.
 
+use crate::client::TrustedProxies;
 use crate::config::ServerConfig;
 use crate::db::Db;
 use crate::delivery::Delivery;
@@ -18,6 +19,7 @@ pub struct AppState {
     pub(crate) delivery: Delivery,
     pub(crate) devices: DeviceAuth,
     pub(crate) throttle: Throttle,
+    pub(crate) proxies: TrustedProxies,
 }
 
 impl AppState {
@@ -28,7 +30,9 @@ impl AppState {
         let delivery = Delivery::new(config.delivery.clone(), config.support.clone())?;
         let devices = DeviceAuth::new(db.clone(), config.devices.clone(), config.support.clone());
         let throttle = Throttle::new(config.throttle.clone(), config.support.clone());
+        let proxies = TrustedProxies::new(config.trusted_proxies.clone());
         Ok(AppState {
+            proxies,
             db,
             config: Arc::new(config),
             verifier: Arc::new(Verifier::new(metrics.clone())),

@@ -3,7 +3,9 @@
 //! choosing a new password. Stored as a keyed hash, never as itself.
 
 use crate::db::{now, random_id, Db};
-use crate::proofs::{sha256_hex, CODE_TRIES};
+use crate::budget::{self, SendChannel};
+use crate::hashing::{keyed_hex, same};
+use crate::proofs::CODE_TRIES;
 use anyhow::Context;
 use borne_core::Secret;
 use rand::Rng;
@@ -19,7 +21,7 @@ pub(crate) fn generate() -> Secret {
 }
 
 fn hash(pepper: &Secret, id: &str, password: &str) -> String {
-    sha256_hex(&[b"temporary-password", pepper.expose().as_bytes(), id.as_bytes(), password.as_bytes()])
+    keyed_hex(pepper, &[b"temporary-password", id.as_bytes(), password.as_bytes()])
 }
 
 pub(crate) enum TemporaryOutcome {
@@ -30,13 +32,18 @@ pub(crate) enum TemporaryOutcome {
 }
 
 impl Db {
-    /// Replaces any live temporary password (tries carry over) with a new one.
-    pub(crate) async fn issue_temporary_password(&self, member_id: i64, pepper: &Secret) -> anyhow::Result<Secret> {
+    /// Replaces any live temporary password (tries carry over) with a new
+    /// one, if the member's SMS budget allows one more message; `None`
+    /// (nothing changed) when it is spent.
+    pub(crate) async fn issue_temporary_password(&self, member_id: i64, pepper: &Secret) -> anyhow::Result<Option<Secret>> {
         let now = now();
         let id = random_id();
         let password = generate();
         let mut tx = self.pool.begin().await.context("temporary password: begin")?;
         crate::db::lock_member(&mut tx, member_id).await?;
+        if !budget::consume(&mut tx, member_id, SendChannel::Sms, now).await? {
+            return Ok(None);
+        }
         let carried: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(attempts), 0) FROM temporary_passwords WHERE member_id = $1 AND used_at IS NULL AND expires_at > $2",
         )
@@ -64,7 +71,7 @@ impl Db {
         .await
         .context("temporary password: insert")?;
         tx.commit().await.context("temporary password: commit")?;
-        Ok(password)
+        Ok(Some(password))
     }
 
     /// Checks a password typed by a blocked member against their live
@@ -91,7 +98,7 @@ impl Db {
         .await
         .context("temporary password: count the try")?;
         let Some((id, stored, attempts)) = row else { return Ok(TemporaryOutcome::None) };
-        if stored != hash(pepper, &id, typed.expose()) {
+        if !same(stored.as_bytes(), hash(pepper, &id, typed.expose()).as_bytes()) {
             let left = u32::try_from((CODE_TRIES - attempts).max(0)).unwrap_or(0);
             return Ok(TemporaryOutcome::Rejected { attempts_left: left });
         }

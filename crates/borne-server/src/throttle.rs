@@ -1,34 +1,42 @@
-//! Request throttling: token buckets in memory, per client address and per
-//! kiosk device, with separate budgets. Over budget: 429 `too_many_requests`
-//! with `Retry-After` (seconds).
+//! Request throttling per client address and per kiosk device, with
+//! separate budgets, through the maintained `governor` crate (GCRA, keyed
+//! rate limiters). Over budget: 429 `too_many_requests` with `Retry-After`
+//! (seconds).
 //!
 //! - Per address, two budgets: the sensitive endpoints (log-in, password,
 //!   codes, unlock, registration, device enrolment, admin: where secrets are
 //!   guessed or messages sent) and everything else, unknown paths included.
-//!   IPv6 addresses count per /64 (one subscriber's network).
+//!   The address is [`crate::client::ClientAddress`] (the peer, or what a
+//!   trusted proxy forwarded); IPv6 addresses count per /64.
 //! - Per device (requests whose signature [`crate::devices::verify_signature`]
 //!   verified): one budget, whatever the address.
 //!
-//! Order of the layers: [`by_address`] outermost (it also bounds unsigned
-//! floods before any signature is checked), then the signature check, then
-//! [`by_device`]. Kiosks behind one NAT address share its address budgets:
-//! size them for the number of kiosks of a branch.
+//! These budgets are kept in each replica's memory, on purpose: they shed
+//! load, they are not a security rule's state (the lockout, the code tries,
+//! the unlock identity limits and the message budgets are in the database,
+//! shared by every replica). Behind a load balancer spreading one address
+//! over N replicas, that address gets up to N times each budget
+//! (docs/security.md has the arithmetic).
 //!
-//! Loopback clients are exempt from the address budgets by default
-//! ([`ThrottleConfig::exempt_loopback`]): the app's demo mode, the end-to-end
-//! tests and the server's tests all call from 127.0.0.1, some with dozens of
-//! concurrent log-ins, and a local client is not the remote guesser these
-//! budgets are for. Behind a reverse proxy on the same host every client
-//! would look local, and exempt: set `exempt_loopback = false` there
-//! (the proxy's forwarded address is not trusted by this server).
+//! Order of the layers: [`by_address`] outermost (after the address is
+//! resolved; it also bounds unsigned floods before any signature is
+//! checked), then the signature check, then [`by_device`]. Kiosks behind
+//! one NAT address share its address budgets: size them for the number of
+//! kiosks of a branch.
 //!
-//! Memory is bounded by [`ThrottleConfig::max_tracked`]: when the table is
-//! full, buckets that have refilled completely are forgotten (no information
-//! is lost), then, if still full, the least recently used tenth.
+//! Loopback clients are throttled like any other by default: behind a
+//! reverse proxy on the same host every client would look local. The app's
+//! embedded demo server, and tests that fire dozens of requests from
+//! 127.0.0.1, set [`ThrottleConfig::exempt_loopback`] explicitly.
+//!
+//! Memory: when more than [`ThrottleConfig::max_tracked`] keys are held,
+//! the keys whose budget has refilled completely are forgotten
+//! (`retain_recent`: no information is lost).
 //! Log lines carry the kind of limit and, for addresses, a keyed hash
 //! (`client`, per process) rather than the address.
 
-use crate::devices::{hex, hmac_sha256, SignedDevice};
+use crate::client::{address_key, ClientAddress};
+use crate::devices::SignedDevice;
 use crate::http::ApiFailure;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Request, State};
@@ -36,25 +44,35 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use borne_core::support::Support;
 use borne_core::BorneError;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use rand::RngCore;
-use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
 
-/// A token bucket: `burst` requests at once, refilled at `per_minute`.
+/// A budget: `burst` requests at once, refilled at `per_minute`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Budget {
     pub per_minute: u32,
     pub burst: u32,
 }
 
+impl Budget {
+    fn quota(self) -> Quota {
+        let one = NonZeroU32::MIN;
+        Quota::per_minute(NonZeroU32::new(self.per_minute).unwrap_or(one)).allow_burst(NonZeroU32::new(self.burst).unwrap_or(one))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ThrottleConfig {
     /// False: nothing is throttled.
     pub enabled: bool,
-    /// Loopback clients (127.0.0.0/8, ::1) skip the address budgets (module docs).
+    /// Loopback clients (127.0.0.0/8, ::1) skip the address budgets. False
+    /// by default (module docs).
     pub exempt_loopback: bool,
     /// Per address, every endpoint but the sensitive ones.
     pub per_address: Budget,
@@ -62,7 +80,7 @@ pub struct ThrottleConfig {
     pub per_address_sensitive: Budget,
     /// Per verified device, every endpoint.
     pub per_device: Budget,
-    /// Buckets kept in memory at most.
+    /// Keys held before the refilled ones are forgotten.
     pub max_tracked: usize,
 }
 
@@ -70,7 +88,7 @@ impl Default for ThrottleConfig {
     fn default() -> Self {
         ThrottleConfig {
             enabled: true,
-            exempt_loopback: true,
+            exempt_loopback: false,
             per_address: Budget { per_minute: 60, burst: 20 },
             per_address_sensitive: Budget { per_minute: 10, burst: 10 },
             per_device: Budget { per_minute: 120, burst: 60 },
@@ -87,26 +105,6 @@ pub fn is_sensitive(path: &str) -> bool {
         || ["/v1/password/", "/v1/codes/", "/v1/admin/"].iter().any(|p| path.starts_with(p))
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Class {
-    General,
-    Sensitive,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Key {
-    Address(IpAddr, Class),
-    Device(String),
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
-    /// When the bucket will be full again: from then on it is the same as no bucket.
-    full_at: Instant,
-}
-
 /// The limiter shared by the middleware functions. Cheap to clone.
 #[derive(Clone)]
 pub struct Throttle {
@@ -116,7 +114,10 @@ pub struct Throttle {
 struct Inner {
     config: ThrottleConfig,
     support: Support,
-    buckets: Mutex<HashMap<Key, Bucket>>,
+    general: DefaultKeyedRateLimiter<IpAddr>,
+    sensitive: DefaultKeyedRateLimiter<IpAddr>,
+    devices: DefaultKeyedRateLimiter<String>,
+    clock: DefaultClock,
     /// Key of the `client` tags in log lines.
     tag_key: [u8; 32],
     warned_no_address: AtomicBool,
@@ -128,35 +129,27 @@ impl Throttle {
         rand::rngs::OsRng.fill_bytes(&mut tag_key);
         Throttle {
             inner: Arc::new(Inner {
+                general: RateLimiter::keyed(config.per_address.quota()),
+                sensitive: RateLimiter::keyed(config.per_address_sensitive.quota()),
+                devices: RateLimiter::keyed(config.per_device.quota()),
+                clock: DefaultClock::default(),
                 config,
                 support,
-                buckets: Mutex::new(HashMap::new()),
                 tag_key,
                 warned_no_address: AtomicBool::new(false),
             }),
         }
     }
 
-    /// Takes one token from `key`'s bucket; else the seconds until one is back.
-    fn take(&self, key: Key, budget: Budget, now: Instant) -> Result<(), u64> {
-        let burst = f64::from(budget.burst.max(1));
-        let rate = f64::from(budget.per_minute.max(1)) / 60.0;
-        let mut buckets = self.inner.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if !buckets.contains_key(&key) {
-            make_room(&mut buckets, self.inner.config.max_tracked.max(1), now);
+    /// Takes one request from `key`'s budget; else the seconds until one is back.
+    fn take<K: Hash + Eq + Clone>(&self, limiter: &DefaultKeyedRateLimiter<K>, key: &K) -> Result<(), u64> {
+        if limiter.len() > self.inner.config.max_tracked {
+            limiter.retain_recent();
         }
-        let bucket = buckets.entry(key).or_insert(Bucket { tokens: burst, updated: now, full_at: now });
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        let tokens = (bucket.tokens + elapsed * rate).min(burst);
-        bucket.updated = now;
-        if tokens >= 1.0 {
-            bucket.tokens = tokens - 1.0;
-            bucket.full_at = now + std::time::Duration::from_secs_f64((burst - bucket.tokens) / rate);
-            Ok(())
-        } else {
-            bucket.tokens = tokens;
-            Err(((1.0 - tokens) / rate).ceil().max(1.0) as u64)
-        }
+        limiter.check_key(key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(self.inner.clock.now());
+            wait.as_secs_f64().ceil().max(1.0) as u64
+        })
     }
 
     fn refuse(&self, retry_after_secs: u64) -> Response {
@@ -164,16 +157,16 @@ impl Throttle {
     }
 
     fn client_tag(&self, ip: IpAddr) -> String {
-        hex(&hmac_sha256(&self.inner.tag_key, &[ip.to_string().as_bytes()])[..6])
+        hex::encode(&crate::hashing::hmac_sha256(&self.inner.tag_key, &[ip.to_string().as_bytes()])[..6])
     }
 
-    /// The address a bucket is kept for: IPv4 (mapped ones too) as is, IPv6 per /64.
+    /// The address a budget is kept for.
     fn address_key(&self, req: &Request) -> Option<IpAddr> {
-        match req.extensions().get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(addr)) => Some(match addr.ip().to_canonical() {
-                IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
-                v4 => v4,
-            }),
+        let resolved = req.extensions().get::<ClientAddress>().map(|ClientAddress(ip)| *ip);
+        // Without the resolution layer (a router assembled by hand): the peer.
+        let peer = || req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip());
+        match resolved.or_else(peer) {
+            Some(ip) => Some(address_key(ip)),
             None => {
                 if !self.inner.warned_no_address.swap(true, Ordering::Relaxed) {
                     tracing::warn!(
@@ -185,24 +178,17 @@ impl Throttle {
             }
         }
     }
+
+    /// Forgets the keys whose budget has refilled (the maintenance task's).
+    pub(crate) fn forget_refilled(&self) {
+        self.inner.general.retain_recent();
+        self.inner.sensitive.retain_recent();
+        self.inner.devices.retain_recent();
+    }
 }
 
-fn make_room(buckets: &mut HashMap<Key, Bucket>, max: usize, now: Instant) {
-    if buckets.len() < max {
-        return;
-    }
-    buckets.retain(|_, b| b.full_at > now);
-    if buckets.len() < max {
-        return;
-    }
-    let mut updated: Vec<Instant> = buckets.values().map(|b| b.updated).collect();
-    let k = (updated.len() / 10).max(1);
-    let (_, threshold, _) = updated.select_nth_unstable(k - 1);
-    let threshold = *threshold;
-    buckets.retain(|_, b| b.updated > threshold);
-}
-
-/// Middleware: the per-address budgets. Layer it outermost.
+/// Middleware: the per-address budgets. Layer it outermost but for the
+/// address resolution ([`crate::client::resolve_address`]).
 pub async fn by_address(State(throttle): State<Throttle>, req: Request, next: Next) -> Response {
     let config = &throttle.inner.config;
     if !config.enabled {
@@ -213,12 +199,12 @@ pub async fn by_address(State(throttle): State<Throttle>, req: Request, next: Ne
         return next.run(req).await;
     }
     let ip = ip.unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED));
-    let (class, budget, limit) = if is_sensitive(req.uri().path()) {
-        (Class::Sensitive, config.per_address_sensitive, "address_sensitive")
+    let (limiter, limit) = if is_sensitive(req.uri().path()) {
+        (&throttle.inner.sensitive, "address_sensitive")
     } else {
-        (Class::General, config.per_address, "address")
+        (&throttle.inner.general, "address")
     };
-    match throttle.take(Key::Address(ip, class), budget, Instant::now()) {
+    match throttle.take(limiter, &ip) {
         Ok(()) => next.run(req).await,
         Err(retry_after_secs) => {
             tracing::info!(limit, client = %throttle.client_tag(ip), retry_after_secs, outcome = "throttled", "request throttled");
@@ -235,7 +221,7 @@ pub async fn by_device(State(throttle): State<Throttle>, req: Request, next: Nex
         Some(device) if config.enabled => device.device_id.clone(),
         _ => return next.run(req).await,
     };
-    match throttle.take(Key::Device(device_id.clone()), config.per_device, Instant::now()) {
+    match throttle.take(&throttle.inner.devices, &device_id) {
         Ok(()) => next.run(req).await,
         Err(retry_after_secs) => {
             tracing::info!(limit = "device", device_id, retry_after_secs, outcome = "throttled", "request throttled");
@@ -247,14 +233,13 @@ pub async fn by_device(State(throttle): State<Throttle>, req: Request, next: Nex
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn throttle(max_tracked: usize) -> Throttle {
         Throttle::new(ThrottleConfig { max_tracked, ..ThrottleConfig::default() }, Support::default())
     }
 
-    fn addr(last: u8) -> Key {
-        Key::Address(IpAddr::from([192, 0, 2, last]), Class::General)
+    fn addr(last: u8) -> IpAddr {
+        IpAddr::from([192, 0, 2, last])
     }
 
     #[test]
@@ -280,33 +265,22 @@ mod tests {
     }
 
     #[test]
-    fn a_bucket_allows_its_burst_then_refills_at_its_rate() {
+    fn a_budget_allows_its_burst_then_says_when_to_come_back() {
         let t = throttle(100);
-        let budget = Budget { per_minute: 6, burst: 3 };
-        let t0 = Instant::now();
+        // 6 a minute: one request every 10 s, 3 at once.
+        let limiter: DefaultKeyedRateLimiter<IpAddr> = RateLimiter::keyed(Budget { per_minute: 6, burst: 3 }.quota());
         for _ in 0..3 {
-            assert_eq!(t.take(addr(1), budget, t0), Ok(()));
+            assert_eq!(t.take(&limiter, &addr(1)), Ok(()));
         }
-        // 6 a minute: one token every 10 s.
-        assert_eq!(t.take(addr(1), budget, t0), Err(10));
-        assert_eq!(t.take(addr(1), budget, t0 + Duration::from_secs(4)), Err(6));
-        assert_eq!(t.take(addr(1), budget, t0 + Duration::from_secs(10)), Ok(()));
-        // Another key has its own bucket.
-        assert_eq!(t.take(addr(2), budget, t0), Ok(()));
+        let wait = t.take(&limiter, &addr(1)).unwrap_err();
+        assert!((9..=10).contains(&wait), "{wait}");
+        // Another key has its own budget.
+        assert_eq!(t.take(&limiter, &addr(2)), Ok(()));
     }
 
     #[test]
-    fn the_table_stays_bounded() {
-        let t = throttle(10);
-        let budget = Budget { per_minute: 60, burst: 5 };
-        let t0 = Instant::now();
-        for i in 0..50u8 {
-            assert_eq!(t.take(addr(i), budget, t0 + Duration::from_millis(u64::from(i))), Ok(()));
-            assert!(t.inner.buckets.lock().unwrap().len() <= 10);
-        }
-        // Refilled buckets are forgotten first: after 2 s every bucket is full again.
-        t.take(addr(200), budget, t0 + Duration::from_secs(2)).unwrap();
-        assert_eq!(t.inner.buckets.lock().unwrap().len(), 1);
+    fn the_defaults_throttle_loopback_too() {
+        assert!(!ThrottleConfig::default().exempt_loopback);
     }
 
     #[test]

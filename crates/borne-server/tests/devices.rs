@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 #[tokio::test]
 async fn enrolment_needs_the_configured_secret() {
-    let h = Harness::start(device_config(), ThrottleConfig::default()).await;
+    let h = Harness::start(device_config(), loopback_exempt()).await;
 
     let ok = h.enrol_with(&h.http, ENROLMENT_SECRET, "Agence de Strasbourg, borne 2").await;
     assert_eq!(ok.status, StatusCode::CREATED);
@@ -49,7 +49,7 @@ async fn enrolment_needs_the_configured_secret() {
 #[tokio::test]
 async fn without_a_configured_secret_no_device_can_enrol_and_no_admin_can_list() {
     let config = DeviceConfig { enrolment_secret: None, admin_token: Some(Secret::new("")), ..device_config() };
-    let h = Harness::start(config, ThrottleConfig::default()).await;
+    let h = Harness::start(config, loopback_exempt()).await;
     for guess in [ENROLMENT_SECRET, ""] {
         assert_eq!(h.enrol_with(&h.http, guess, "Borne").await.code(), "device_unauthorized");
     }
@@ -60,7 +60,7 @@ async fn without_a_configured_secret_no_device_can_enrol_and_no_admin_can_list()
 
 #[tokio::test]
 async fn a_signed_heartbeat_is_recorded_and_listed_with_last_seen() {
-    let h = Harness::start(device_config(), ThrottleConfig::default()).await;
+    let h = Harness::start(device_config(), loopback_exempt()).await;
     let (id, key) = h.enrol("Agence de Metz, borne 1").await;
 
     let before = h.status_of(&id).await;
@@ -96,7 +96,7 @@ async fn a_signed_heartbeat_is_recorded_and_listed_with_last_seen() {
 
 #[tokio::test]
 async fn the_database_holds_no_device_key_and_the_key_survives_a_restart_with_the_same_secret() {
-    let h = Harness::start(device_config(), ThrottleConfig::default()).await;
+    let h = Harness::start(device_config(), loopback_exempt()).await;
     let (id, key) = h.enrol("Agence de Nancy, borne 1").await;
     let raw_key = URL_SAFE_NO_PAD.decode(key.expose()).unwrap();
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM devices").fetch_all(&h.sqlite).await.unwrap();
@@ -116,7 +116,7 @@ async fn the_database_holds_no_device_key_and_the_key_survives_a_restart_with_th
 
 #[tokio::test]
 async fn bad_old_replayed_unsigned_and_revoked_requests_are_refused() {
-    let h = Harness::start(device_config(), ThrottleConfig::default()).await;
+    let h = Harness::start(device_config(), loopback_exempt()).await;
     let (id, key) = h.enrol("Agence de Colmar, borne 1").await;
     let (other_id, other_key) = h.enrol("Agence de Colmar, borne 2").await;
     let path = "/v1/devices/heartbeat";
@@ -164,7 +164,7 @@ async fn bad_old_replayed_unsigned_and_revoked_requests_are_refused() {
 
 #[tokio::test]
 async fn the_admin_list_needs_the_admin_token() {
-    let h = Harness::start(device_config(), ThrottleConfig::default()).await;
+    let h = Harness::start(device_config(), loopback_exempt()).await;
     h.enrol("Agence de Mulhouse, borne 1").await;
     for token in [None, Some("jeton-administrateur-de-tes"), Some(ENROLMENT_SECRET)] {
         let a = h.admin_list(token).await;
@@ -234,13 +234,21 @@ async fn each_device_has_its_own_budget_whatever_the_address() {
 }
 
 #[tokio::test]
-async fn loopback_clients_are_not_throttled_by_default() {
+async fn loopback_clients_are_throttled_unless_the_operator_exempts_them() {
+    // By default a loopback client is a client like any other (a reverse
+    // proxy on the same host makes every client look local): 10 guesses, then 429.
     let h = Harness::start(device_config(), ThrottleConfig::default()).await;
+    for _ in 0..10 {
+        assert_eq!(h.enrol_with(&h.http, "devinette", "Borne").await.code(), "device_unauthorized");
+    }
+    h.enrol_with(&h.http, "devinette", "Borne").await.assert_throttled();
+    // Exempt when the operator says so.
+    let h = Harness::start(device_config(), loopback_exempt()).await;
     for _ in 0..40 {
         assert_eq!(h.enrol_with(&h.http, "devinette", "Borne").await.code(), "device_unauthorized");
     }
-    // Devices keep their budget on loopback too.
-    let h = Harness::start(device_config(), ThrottleConfig { per_device: Budget { per_minute: 1, burst: 1 }, ..ThrottleConfig::default() }).await;
+    // Devices keep their budget on an exempt loopback too.
+    let h = Harness::start(device_config(), ThrottleConfig { per_device: Budget { per_minute: 1, burst: 1 }, ..loopback_exempt() }).await;
     let (id, key) = h.enrol("Borne de démonstration").await;
     assert_eq!(h.heartbeat(&id, &key, "1.0.0", "un").await.status, StatusCode::NO_CONTENT);
     h.heartbeat(&id, &key, "1.0.0", "deux").await.assert_throttled();

@@ -715,7 +715,12 @@ async fn live_answers_match_the_documented_schemas() {
     expect("post", "/v1/password/forgot", &a, 202);
     let a = server.exchange("post", "/v1/password/forgot", None, Some(forgot(" "))).await;
     expect("post", "/v1/password/forgot", &a, 400);
+    // An identifier of nobody: wrong codes, then out of tries, as for a member.
     let verify = json!({ "purpose": "reset", "identifier": "personne@exemple.fr", "code": "123456" });
+    for _ in 0..5 {
+        let a = server.exchange("post", "/v1/codes/verify", None, Some(verify.clone())).await;
+        expect("post", "/v1/codes/verify", &a, 401);
+    }
     let a = server.exchange("post", "/v1/codes/verify", None, Some(verify)).await;
     expect("post", "/v1/codes/verify", &a, 410);
     let reset = json!({ "token": "inconnu", "new_password": "Nouveau2025x", "new_password_confirmation": "Nouveau2025x" });

@@ -26,6 +26,8 @@ pub async fn server() -> Server {
     borne_server::demo::seed(&db).await.unwrap();
     let mut config = borne_server::ServerConfig::default();
     config.delivery.outbox = true;
+    // Every client of these tests is on loopback.
+    config.throttle.exempt_loopback = true;
     config.devices = DeviceConfig {
         enrolment_secret: Some(Secret::new(ENROLMENT_SECRET)),
         admin_token: Some(Secret::new(ADMIN_TOKEN)),

@@ -2,9 +2,8 @@
 //! member number, (C) the account's e-mail. The answer never depends on
 //! whether they match: the look-up and the e-mail happen in the background.
 
-use super::{in_background, same_member_number, MAX_SENDS_PER_WINDOW, SEND_WINDOW_SECS};
+use super::{in_background, same_member_number};
 use crate::audit::Event;
-use crate::db::now;
 use crate::error::Failure;
 use crate::state::AppState;
 use borne_core::api::Purpose;
@@ -20,12 +19,12 @@ pub(crate) fn request(state: &AppState, identifier: Identifier, member_number: S
             tracing::info!(outcome = "no_match", "forgotten-password request ignored");
             return Ok::<(), Failure>(());
         };
-        if state.db.proofs_sent_since(m.id, Purpose::Reset, now() - SEND_WINDOW_SECS).await? >= MAX_SENDS_PER_WINDOW {
-            state.db.audit(Event::ResetIgnored, Some(m.id), Some("too_many_sends")).await;
-            tracing::info!(member_id = m.id, outcome = "too_many_sends", "forgotten-password request ignored");
+        // The member's e-mail budget is checked and consumed with the proof.
+        let Some(proof) = state.db.issue_proof(m.id, Purpose::Reset, &state.config.pepper).await? else {
+            state.db.audit(Event::MessageBudgetSpent, Some(m.id), Some("reset_email")).await;
+            tracing::info!(member_id = m.id, outcome = "budget_spent", "forgotten-password request ignored");
             return Ok(());
-        }
-        let proof = state.db.issue_proof(m.id, Purpose::Reset, &state.config.pepper).await?;
+        };
         crate::notify::reset_password(&state, &m, &proof);
         state.db.audit(Event::ResetRequested, Some(m.id), None).await;
         tracing::info!(member_id = m.id, outcome = "sent", "forgotten-password e-mail sent");

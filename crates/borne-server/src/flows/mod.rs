@@ -14,10 +14,10 @@ use crate::state::AppState;
 use borne_core::password::{self, PersonalInfo};
 use borne_core::{BorneError, Secret};
 
-/// How many messages of one kind a member can be sent per window, so that
-/// nobody can flood a mailbox or a phone through the public forms.
-pub(crate) const MAX_SENDS_PER_WINDOW: i64 = 5;
-pub(crate) const SEND_WINDOW_SECS: i64 = 60 * 60;
+/// How many messages one unlock request may send (choosing a channel again
+/// is a resend); every message also counts against the member's budget
+/// ([`crate::budget`]), shared by every request and every replica.
+pub(crate) const MAX_SENDS_PER_UNLOCK: i64 = 5;
 
 /// The new password and its confirmation, checked against every rule
 /// (borne-core's policy, the member's own information), then hashed.

@@ -2,9 +2,8 @@
 //! match a member record of the insurer not yet registered. The answer never
 //! says whether they did; the activation code goes by e-mail.
 
-use super::{in_background, same_member_number, MAX_SENDS_PER_WINDOW, SEND_WINDOW_SECS};
+use super::{in_background, same_member_number};
 use crate::audit::Event;
-use crate::db::now;
 use crate::error::Failure;
 use crate::state::AppState;
 use borne_core::api::Purpose;
@@ -20,11 +19,12 @@ pub(crate) fn request(state: &AppState, nir: Nir, member_number: String, birthda
             tracing::info!(outcome = "no_match", "registration request ignored");
             return Ok::<(), Failure>(());
         };
-        if state.db.proofs_sent_since(m.id, Purpose::Registration, now() - SEND_WINDOW_SECS).await? >= MAX_SENDS_PER_WINDOW {
-            tracing::info!(member_id = m.id, outcome = "too_many_sends", "registration request ignored");
+        // The member's e-mail budget is checked and consumed with the proof.
+        let Some(proof) = state.db.issue_proof(m.id, Purpose::Registration, &state.config.pepper).await? else {
+            state.db.audit(Event::MessageBudgetSpent, Some(m.id), Some("registration_email")).await;
+            tracing::info!(member_id = m.id, outcome = "budget_spent", "registration request ignored");
             return Ok(());
-        }
-        let proof = state.db.issue_proof(m.id, Purpose::Registration, &state.config.pepper).await?;
+        };
         crate::notify::registration_code(&state, &m, &proof);
         state.db.audit(Event::RegistrationRequested, Some(m.id), None).await;
         tracing::info!(member_id = m.id, outcome = "sent", "activation code sent");

@@ -16,7 +16,7 @@ pub(crate) async fn reset(state: &AppState, req: ResetPasswordRequest) -> Result
         return Err(BorneError::CodeExpired.into());
     };
     let hash = super::new_password_hash(req.new_password.clone(), &req.new_password_confirmation, &member.personal_info()).await?;
-    if state.db.set_password(member.id, &hash, Some(&proof.id), None).await?.is_none() {
+    if state.db.set_password(member.id, &hash, Some(&proof.id), None, None).await?.is_none() {
         return Err(BorneError::CodeExpired.into());
     }
     crate::notify::password_changed(state, &member);

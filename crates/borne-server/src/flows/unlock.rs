@@ -4,6 +4,8 @@
 //! exists it is used at once and the answer says which.
 
 use crate::audit::Event;
+use crate::client::ClientId;
+use crate::counters::{self, Limit, Scope, Taken};
 use crate::db::{now, random_id};
 use crate::error::Failure;
 use crate::state::AppState;
@@ -14,9 +16,15 @@ use borne_core::{BirthDate, BorneError, Nir};
 
 /// How long the member has to choose a channel.
 const UNLOCK_REQUEST_TTL_SECS: i64 = 15 * 60;
-/// Identity checks failed per account per hour before the form is refused:
-/// the NIR gives away the birth year and month, so few guesses remain.
-const MAX_IDENTITY_FAILURES: i64 = 5;
+/// Failed identity checks one client (a kiosk, or an address) may make in
+/// 15 minutes, whatever the NIRs: a stranger typing dates at a kiosk is
+/// stopped here, without locking anybody out.
+pub(crate) const CLIENT_LIMIT: Limit = Limit { attempts: 5, window_secs: 15 * 60 };
+/// Failed identity checks for one NIR in an hour, from all clients: the NIR
+/// gives away the birth year and month, so about 31 dates remain; this bounds
+/// a guesser spread over many clients. Counted alike for a NIR of nobody, so
+/// that the refusal says nothing of the NIR.
+pub(crate) const NIR_LIMIT: Limit = Limit { attempts: 10, window_secs: 60 * 60 };
 
 fn channels_of(member: &crate::account::MemberRecord) -> Vec<ChannelOption> {
     let mut channels = Vec::new();
@@ -29,22 +37,30 @@ fn channels_of(member: &crate::account::MemberRecord) -> Vec<ChannelOption> {
     channels
 }
 
-pub(crate) async fn start(state: &AppState, nir: &Nir, birthdate: &BirthDate) -> Result<UnlockResponse, Failure> {
-    let Some(member) = state.db.member_by_nir(nir).await? else {
-        state.db.audit(Event::UnlockIdentityFailed, None, Some("unknown")).await;
+pub(crate) async fn start(state: &AppState, client: &ClientId, nir: &Nir, birthdate: &BirthDate) -> Result<UnlockResponse, Failure> {
+    // Both limits are taken before the date is compared (crate::counters), so
+    // that a burst is refused before it is evaluated; a verified identity
+    // gives them back.
+    let pepper = &state.config.pepper;
+    let client_subject = counters::subject(pepper, Scope::UnlockClient, &[client.as_str().as_bytes()]);
+    if let Taken::Spent { retry_after_secs } = state.db.take_attempt(Scope::UnlockClient, &client_subject, CLIENT_LIMIT).await? {
+        tracing::info!(outcome = "too_many_identity_failures", limit = "client", "unlock refused");
+        return Err(BorneError::TooManyRequests { retry_after_secs }.into());
+    }
+    let nir_subject = counters::subject(pepper, Scope::UnlockNir, &[nir.as_str().as_bytes()]);
+    if let Taken::Spent { retry_after_secs } = state.db.take_attempt(Scope::UnlockNir, &nir_subject, NIR_LIMIT).await? {
+        tracing::info!(outcome = "too_many_identity_failures", limit = "nir", "unlock refused");
+        return Err(BorneError::TooManyRequests { retry_after_secs }.into());
+    }
+    let member = state.db.member_by_nir(nir).await?;
+    let known = member.as_ref().map(|m| m.id);
+    let Some(member) = member.filter(|m| m.birthdate_is(birthdate)) else {
+        state.db.audit(Event::UnlockIdentityFailed, known, None).await;
         tracing::info!(outcome = "identity_not_verified", "unlock refused");
         return Err(BorneError::IdentityNotVerified.into());
     };
-    let failures = state.db.audit_count_since(Event::UnlockIdentityFailed, member.id, now() - 3600).await?;
-    if failures >= MAX_IDENTITY_FAILURES {
-        tracing::info!(member_id = member.id, outcome = "too_many_identity_failures", "unlock refused");
-        return Err(BorneError::TooManyRequests { retry_after_secs: 3600 }.into());
-    }
-    if !member.birthdate_is(birthdate) {
-        state.db.audit(Event::UnlockIdentityFailed, Some(member.id), None).await;
-        tracing::info!(member_id = member.id, outcome = "identity_not_verified", "unlock refused");
-        return Err(BorneError::IdentityNotVerified.into());
-    }
+    state.db.give_back(Scope::UnlockClient, &client_subject).await?;
+    state.db.clear_attempts(Scope::UnlockNir, &nir_subject).await?;
     if !member.blocked {
         tracing::info!(member_id = member.id, outcome = "not_blocked", "unlock refused");
         return Err(BorneError::NotBlocked.into());
@@ -73,7 +89,7 @@ pub(crate) async fn send(state: &AppState, unlock_id: &str, channel: Channel) ->
     )
     .bind(unlock_id)
     .bind(now())
-    .bind(super::MAX_SENDS_PER_WINDOW)
+    .bind(super::MAX_SENDS_PER_UNLOCK)
     .fetch_optional(&state.db.pool)
     .await
     .context("unlock send")?;
@@ -84,15 +100,25 @@ pub(crate) async fn send(state: &AppState, unlock_id: &str, channel: Channel) ->
     let Some(option) = channels_of(&member).into_iter().find(|c| c.channel == channel) else {
         return Err(BorneError::ChannelUnavailable.into());
     };
-    match channel {
-        Channel::Sms => {
-            let temporary = state.db.issue_temporary_password(member.id, &state.config.pepper).await?;
-            crate::notify::temporary_password(state, &member, temporary);
-        }
-        Channel::Email => {
-            let proof = state.db.issue_proof(member.id, Purpose::Unlock, &state.config.pepper).await?;
-            crate::notify::unlock_by_email(state, &member, &proof);
-        }
+    // The member's budget for the channel is checked and consumed with the
+    // secret; when it is spent the answer stays the same (crate::budget).
+    let sent = match channel {
+        Channel::Sms => match state.db.issue_temporary_password(member.id, &state.config.pepper).await? {
+            Some(temporary) => crate::notify::temporary_password(state, &member, temporary),
+            None => false,
+        },
+        Channel::Email => match state.db.issue_proof(member.id, Purpose::Unlock, &state.config.pepper).await? {
+            Some(proof) => {
+                crate::notify::unlock_by_email(state, &member, &proof);
+                true
+            }
+            None => false,
+        },
+    };
+    if !sent {
+        state.db.audit(Event::MessageBudgetSpent, Some(member.id), Some(if channel == Channel::Sms { "unlock_sms" } else { "unlock_email" })).await;
+        tracing::info!(member_id = member.id, channel = ?channel, outcome = "budget_spent", "unlock message not sent");
+        return Ok(option);
     }
     state.db.audit(Event::UnlockSent, Some(member.id), Some(if channel == Channel::Sms { "sms" } else { "email" })).await;
     tracing::info!(member_id = member.id, channel = ?channel, outcome = "sent", "unlock message sent");

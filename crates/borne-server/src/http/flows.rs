@@ -3,6 +3,7 @@
 
 use super::extract::{ApiJson, BearerToken};
 use super::ApiFailure;
+use crate::client::ClientId;
 use crate::error::Failure;
 use crate::flows;
 use crate::state::AppState;
@@ -95,9 +96,9 @@ pub(super) async fn reset(State(state): State<AppState>, ApiJson(req): ApiJson<R
     flows::reset::reset(&state, req).await.map(|()| StatusCode::NO_CONTENT).map_err(|f| failure(&state, f))
 }
 
-pub(super) async fn unlock(State(state): State<AppState>, ApiJson(req): ApiJson<UnlockRequest>) -> Answer<Json<UnlockResponse>> {
+pub(super) async fn unlock(State(state): State<AppState>, client: ClientId, ApiJson(req): ApiJson<UnlockRequest>) -> Answer<Json<UnlockResponse>> {
     let (nir, birthdate) = nir_and_birthdate(&state, &req.nir, &req.birthdate)?;
-    flows::unlock::start(&state, &nir, &birthdate).await.map(Json).map_err(|f| failure(&state, f))
+    flows::unlock::start(&state, &client, &nir, &birthdate).await.map(Json).map_err(|f| failure(&state, f))
 }
 
 pub(super) async fn unlock_send(State(state): State<AppState>, ApiJson(req): ApiJson<UnlockSendRequest>) -> Answer<Json<ChannelOption>> {

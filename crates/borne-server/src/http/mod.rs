@@ -1,6 +1,6 @@
 //! The HTTP API: routes, extractors, error answers, and the layers every
-//! request goes through (throttling per address, kiosk signature, throttling
-//! per kiosk).
+//! request goes through (the client's address through trusted proxies,
+//! throttling per address, kiosk signature, throttling per kiosk).
 
 pub(crate) mod devices;
 mod error;
@@ -22,7 +22,7 @@ pub(crate) use error::ApiFailure;
 /// `into_make_service_with_connect_info::<SocketAddr>()`, so that throttling
 /// and the demo outbox know the client's address).
 pub fn router(state: AppState) -> Router {
-    let (device_auth, throttle) = (state.devices.clone(), state.throttle.clone());
+    let (device_auth, throttle, proxies) = (state.devices.clone(), state.throttle.clone(), state.proxies.clone());
     let dev = crate::delivery::dev_router(state.delivery.clone());
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(throttle.clone(), crate::throttle::by_device))
         .layer(from_fn_with_state(device_auth, crate::devices::verify_signature))
         .layer(from_fn_with_state(throttle, crate::throttle::by_address))
+        .layer(from_fn_with_state(proxies, crate::client::resolve_address))
         .with_state(state)
         .merge(dev)
 }

@@ -66,15 +66,18 @@ impl TestServer {
     }
 
     /// A server over a fresh database of `backend` holding the demo members.
+    /// Its clients are all on loopback and some fire dozens of requests at
+    /// once: loopback is exempt from the per-address budgets, as an operator
+    /// would set it (`exempt_loopback`; the default throttles loopback too).
     pub async fn start_on(backend: &Backend) -> TestServer {
-        TestServer::start_with(backend, ServerConfig::default()).await
+        TestServer::start_with(backend, local_config()).await
     }
 
     /// Like [`TestServer::start_on`], with the demo outbox on: the e-mails
     /// and SMS it sends can be read at `GET /dev/outbox`.
     pub async fn with_outbox(backend: &Backend) -> TestServer {
         let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("error").try_init();
-        let mut config = ServerConfig::default();
+        let mut config = local_config();
         config.delivery.outbox = true;
         TestServer::start_with(backend, config).await
     }
@@ -129,6 +132,13 @@ impl TestServer {
             .await
             .unwrap()
     }
+}
+
+/// The default configuration, loopback exempt from the per-address budgets.
+pub fn local_config() -> ServerConfig {
+    let mut config = ServerConfig::default();
+    config.throttle.exempt_loopback = true;
+    config
 }
 
 /// Connects to `database` and applies the migrations.

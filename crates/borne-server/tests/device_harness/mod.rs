@@ -61,12 +61,19 @@ pub fn device_config() -> DeviceConfig {
         enrolment_secret: Some(Secret::new(ENROLMENT_SECRET)),
         admin_token: Some(Secret::new(ADMIN_TOKEN)),
         key_secret: Secret::new("clé-de-dérivation-des-bornes"),
+        require_signature: false,
     }
 }
 
-/// Throttling as configured by default, except that loopback counts.
+/// Throttling as configured by default (loopback counts too), made explicit.
 pub fn loopback_counts(config: ThrottleConfig) -> ThrottleConfig {
     ThrottleConfig { exempt_loopback: false, ..config }
+}
+
+/// Throttling as configured by default, except that loopback is exempt (as
+/// an operator may set it): for the tests that are not about throttling.
+pub fn loopback_exempt() -> ThrottleConfig {
+    ThrottleConfig { exempt_loopback: true, ..ThrottleConfig::default() }
 }
 
 impl Harness {
@@ -82,7 +89,7 @@ impl Harness {
     /// A second server over the same database file (a restart, another instance).
     pub async fn another_instance(&self, devices: DeviceConfig) -> Harness {
         let db = Db::connect(&self.url).await.unwrap();
-        Harness::serve(db, self.sqlite.clone(), self.url.clone(), self.dir.clone(), devices, ThrottleConfig::default()).await
+        Harness::serve(db, self.sqlite.clone(), self.url.clone(), self.dir.clone(), devices, loopback_exempt()).await
     }
 
     async fn serve(
