@@ -120,7 +120,7 @@ impl Signer {
             None => req.url().path().to_owned(),
         };
         let body: &[u8] = req.body().and_then(|b| b.as_bytes()).unwrap_or_default();
-        let body_hash = hex(&Sha256::digest(body));
+        let body_hash = hex::encode(Sha256::digest(body));
         let method = req.method().as_str().to_owned();
         let timestamp = self.timestamp_for(&method, &target, &body_hash, unix_now());
         let signature = signature(&self.key, &method, &target, timestamp, &body_hash);
@@ -154,7 +154,7 @@ fn signature(key: &[u8], method: &str, target: &str, timestamp: i64, body_hash: 
     let canonical = format!("{method}\n{target}\n{timestamp}\n{body_hash}");
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(canonical.as_bytes());
-    hex(&mac.finalize().into_bytes())
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// The signature of one request (lower-case hex), as the server computes it.
@@ -164,11 +164,7 @@ pub fn sign(device_key: &Secret, method: &str, target: &str, timestamp: i64, bod
     if key.len() != 32 {
         return None;
     }
-    Some(signature(&key, method, target, timestamp, &hex(&Sha256::digest(body))))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Some(signature(&key, method, target, timestamp, &hex::encode(Sha256::digest(body))))
 }
 
 #[cfg(test)]
@@ -190,7 +186,7 @@ mod tests {
         let canonical = format!("POST\n/v1/devices/heartbeat\n1700000000\n{body_hash}");
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&[7u8; 32]).unwrap();
         mac.update(canonical.as_bytes());
-        assert_eq!(got, hex(&mac.finalize().into_bytes()));
+        assert_eq!(got, hex::encode(mac.finalize().into_bytes()));
         assert_eq!(got.len(), 64);
         assert!(sign(&Secret::new("pas-une-clé"), "POST", "/", 0, b"").is_none());
         assert!(sign(&Secret::new(URL_SAFE_NO_PAD.encode([7u8; 16])), "POST", "/", 0, b"").is_none());
@@ -200,7 +196,7 @@ mod tests {
     fn hmac_matches_rfc_4231_case_2() {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
         mac.update(b"what do ya want for nothing?");
-        assert_eq!(hex(&mac.finalize().into_bytes()), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assert_eq!(hex::encode(mac.finalize().into_bytes()), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     }
 
     #[test]

@@ -46,11 +46,25 @@ pub const PAUL: Member = Member {
 
 pub struct TestServer {
     pub server: RunningServer,
+    /// What it was started with (secrets included), for a replica.
+    pub config: ServerConfig,
     pub db: Db,
     pub http: reqwest::Client,
     pub base: String,
     /// Dropped last: the database outlives the server and the pool.
     pub database: TestDatabase,
+}
+
+/// Another instance over a [`TestServer`]'s database.
+pub struct Replica {
+    pub server: RunningServer,
+    pub base: String,
+}
+
+impl Replica {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
 }
 
 pub struct Answer {
@@ -86,11 +100,28 @@ impl TestServer {
         let database = TestDatabase::create(backend).await;
         let db = migrated(&database).await;
         borne_server::demo::seed(&db).await.unwrap();
-        let server = borne_server::spawn(db.clone(), SocketAddr::from(([127, 0, 0, 1], 0)), config)
+        let server = borne_server::spawn(db.clone(), SocketAddr::from(([127, 0, 0, 1], 0)), config.clone())
             .await
             .unwrap();
         let base = format!("http://{}", server.addr);
-        TestServer { server, db, http: reqwest::Client::new(), base, database }
+        TestServer { server, config, db, http: reqwest::Client::new(), base, database }
+    }
+
+    /// The single integer a SQL query answers, read straight from the database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        let mut conn = sqlx::AnyConnection::connect(self.database.url()).await.unwrap();
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut conn).await.unwrap();
+        n
+    }
+
+    /// A second instance of this server over the same database, with the
+    /// same configuration (pepper and device key secret included): two
+    /// replicas behind a load balancer. Its demo outbox is its own.
+    pub async fn replica(&self) -> Replica {
+        let db = migrated(&self.database).await;
+        let server = borne_server::spawn(db, SocketAddr::from(([127, 0, 0, 1], 0)), self.config.clone()).await.unwrap();
+        Replica { base: format!("http://{}", server.addr), server }
     }
 
     pub fn url(&self, path: &str) -> String {
