@@ -120,6 +120,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
     let memory_before = procfs::memory()?;
     let peak_reset = procfs::reset_peak();
     let checks_before = server.metrics.password_checks();
+    let check_cpu_before = server.metrics.password_check_cpu();
     let cpu_before = procfs::CpuTimes::now()?;
     let machine_before = procfs::machine_busy()?;
     let load_start = Instant::now();
@@ -129,6 +130,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
     let machine_after = procfs::machine_busy()?;
     let memory_after = procfs::memory()?;
     let checks = server.metrics.password_checks() - checks_before;
+    let check_cpu = server.metrics.password_check_cpu().saturating_sub(check_cpu_before);
     server_rt.block_on(async {
         server.shutdown().await;
         db.close().await;
@@ -146,7 +148,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         argon,
         plan,
         load,
-        server_side: ServerSide { password_checks: checks, hashing_permits: borne_server::verification_permits(), tokio_workers: cores },
+        server_side: ServerSide { password_checks: checks, password_check_cpu: check_cpu, hashing_permits: borne_server::verification_permits(), tokio_workers: cores },
         memory_before,
         memory_after,
         peak_reset,

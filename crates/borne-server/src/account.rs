@@ -124,17 +124,17 @@ impl Db {
                 return Ok(None);
             }
         }
-        sqlx::query("UPDATE members SET password_hash = $1, failed_attempts = 0, blocked = 0, registered = 1 WHERE id = $2")
-            .bind(password_hash)
-            .bind(member_id)
-            .execute(&mut *tx)
-            .await
-            .context("set password: update")?;
-        sqlx::query("DELETE FROM login_claims WHERE member_id = $1")
-            .bind(member_id)
-            .execute(&mut *tx)
-            .await
-            .context("set password: claims")?;
+        // A new claims generation: every verification in flight is void (crate::lockout).
+        sqlx::query(
+            "UPDATE members SET password_hash = $1, failed_attempts = 0, blocked = 0, registered = 1,
+                 live_claims = 0, claims_epoch = claims_epoch + 1
+             WHERE id = $2",
+        )
+        .bind(password_hash)
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await
+        .context("set password: update")?;
         sqlx::query("UPDATE temporary_passwords SET used_at = $1 WHERE member_id = $2 AND used_at IS NULL")
             .bind(now)
             .bind(member_id)

@@ -112,6 +112,9 @@ async fn connect_sqlite(database_url: &str) -> anyhow::Result<AnyPool> {
     AnyPoolOptions::new()
         .max_connections(SQLITE_MAX_CONNECTIONS)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        // A file in this process cannot go away like a server: no ping (a
+        // round trip to the connection's worker thread) before each use.
+        .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 // Per connection: wait for the write lock instead of failing at

@@ -4,7 +4,7 @@
 use crate::audit::Event;
 use crate::error::Failure;
 use crate::temporary_passwords::TemporaryOutcome;
-use crate::lockout::{Claim, Settled, Who, MAX_FAILURES};
+use crate::lockout::{Claim, ClaimRef, Settled, Who, MAX_FAILURES};
 use tokio::sync::OwnedSemaphorePermit as Permit;
 use crate::sessions::NewSession;
 use crate::state::AppState;
@@ -28,8 +28,8 @@ const STALE_RETRIES: usize = 2;
 /// client that hangs up cannot leave a claim unsettled.
 pub(crate) async fn log_in(state: &AppState, identifier: &Identifier, password: Secret) -> Result<LoginResponse, Failure> {
     for _ in 0..=STALE_RETRIES {
-        let (permit, member_id, claim_id, password_hash) = match claim(state, identifier).await? {
-            Claimed::Granted { permit, member_id, claim_id, password_hash } => (permit, member_id, claim_id, password_hash),
+        let (permit, claim, password_hash) = match claim(state, identifier).await? {
+            Claimed::Granted { permit, claim, password_hash } => (permit, claim, password_hash),
             Claimed::Blocked { member_id } => {
                 // MGEN unlock: a blocked member logs in with the SMS temporary password.
                 return match temporary_log_in(state, member_id, &password).await? {
@@ -38,10 +38,11 @@ pub(crate) async fn log_in(state: &AppState, identifier: &Identifier, password: 
                 };
             }
         };
-        let matches = verify_claimed(state, permit, member_id, &claim_id, password.clone(), &password_hash).await?;
+        let member_id = claim.member_id;
+        let matches = verify_claimed(state, permit, claim, password.clone(), &password_hash).await?;
         let settled = if matches {
             let session = NewSession::generate(state.config.session_ttl);
-            match state.db.settle_success(member_id, &claim_id, &password_hash, Some(&session), Event::LoginSucceeded).await? {
+            match state.db.settle_success(claim, &password_hash, Some(&session), Event::LoginSucceeded).await? {
                 Settled::Verified(member) => {
                     tracing::info!(member_id, outcome = "success", "log-in");
                     return Ok(LoginResponse {
@@ -54,7 +55,7 @@ pub(crate) async fn log_in(state: &AppState, identifier: &Identifier, password: 
                 other => other,
             }
         } else {
-            state.db.settle_failure(member_id, &claim_id, &password_hash, Event::LoginFailed).await?
+            state.db.settle_failure(claim, &password_hash, Event::LoginFailed).await?
         };
         match settled {
             Settled::Failed { failed_attempts } => {
@@ -78,19 +79,12 @@ pub(crate) async fn log_in(state: &AppState, identifier: &Identifier, password: 
 /// Verifies `password` against `stored` under the claim `claim_id`; when
 /// the verification itself fails (not a wrong password: an unreadable hash),
 /// the claim is given back uncounted.
-pub(crate) async fn verify_claimed(
-    state: &AppState,
-    permit: Permit,
-    member_id: i64,
-    claim_id: &str,
-    password: Secret,
-    stored: &str,
-) -> Result<bool, Failure> {
+pub(crate) async fn verify_claimed(state: &AppState, permit: Permit, claim: ClaimRef, password: Secret, stored: &str) -> Result<bool, Failure> {
     match state.verifier.verify(permit, password, stored.to_owned()).await {
         Ok(matches) => Ok(matches),
         Err(e) => {
-            if let Err(release) = state.db.release_claim(claim_id).await {
-                tracing::warn!(member_id, error = %format!("{release:#}"), "claim not released");
+            if let Err(release) = state.db.release_claim(claim).await {
+                tracing::warn!(member_id = claim.member_id, error = %format!("{release:#}"), "claim not released");
             }
             Err(e.into())
         }
@@ -103,7 +97,7 @@ fn blocked(member_id: i64) -> Failure {
 }
 
 enum Claimed {
-    Granted { permit: Permit, member_id: i64, claim_id: String, password_hash: String },
+    Granted { permit: Permit, claim: ClaimRef, password_hash: String },
     Blocked { member_id: i64 },
 }
 
@@ -115,9 +109,7 @@ async fn claim(state: &AppState, identifier: &Identifier) -> Result<Claimed, Fai
         // The hashing slot first, so the claim lives only as long as one verification.
         let permit = state.verifier.permit().await;
         match state.db.claim_attempt(Who::Identifier(identifier)).await? {
-            Claim::Granted { member_id, claim_id, password_hash } => {
-                return Ok(Claimed::Granted { permit, member_id, claim_id, password_hash })
-            }
+            Claim::Granted { claim, password_hash } => return Ok(Claimed::Granted { permit, claim, password_hash }),
             Claim::Blocked { member_id } => return Ok(Claimed::Blocked { member_id }),
             Claim::Unknown => {
                 tracing::info!(outcome = "unknown_profile", "log-in refused");

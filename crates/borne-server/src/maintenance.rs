@@ -1,6 +1,6 @@
 //! Housekeeping of the shared security state, every minute in each replica
 //! (the deletes are idempotent, so replicas need not agree on who runs
-//! them): expired log-in claims, attempt counters whose window has ended,
+//! them): attempt counters whose window has ended,
 //! kiosk signatures past their window, message-budget rows older than the
 //! budget's window, and the throttle's refilled keys.
 
@@ -13,8 +13,7 @@ pub(crate) const EVERY: Duration = Duration::from_secs(60);
 /// One round of housekeeping.
 pub(crate) async fn purge(state: &AppState) -> anyhow::Result<()> {
     let now = crate::db::now();
-    let statements: [(&str, i64); 4] = [
-        ("DELETE FROM login_claims WHERE expires_at <= $1", now),
+    let statements: [(&str, i64); 3] = [
         ("DELETE FROM attempt_counters WHERE window_ends <= $1", now),
         ("DELETE FROM device_nonces WHERE expires_at < $1", now),
         ("DELETE FROM message_sends WHERE sent_at <= $1", now - crate::budget::WINDOW_SECS),

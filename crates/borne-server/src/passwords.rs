@@ -179,9 +179,10 @@ impl Verifier {
         let (metrics, pool) = (self.metrics.clone(), self.memory.clone());
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
+            let started = cpu_time::ThreadTime::now();
             let verdict = pool.with(|memory| verify_password_blocking(&password, &stored, memory));
             if verdict.is_ok() {
-                metrics.count_password_check();
+                metrics.count_password_check(started.elapsed());
             }
             verdict
         })

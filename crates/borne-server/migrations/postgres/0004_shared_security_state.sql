@@ -32,3 +32,13 @@ CREATE TABLE device_nonces (
     expires_at BIGINT  NOT NULL
 );
 CREATE INDEX device_nonces_expiry ON device_nonces (expires_at);
+
+-- The log-in claims (src/lockout.rs) become columns of the member's row, so
+-- that taking one is a single atomic statement on that row: how many
+-- verifications are in flight, until when they count, and the generation
+-- they belong to (a password change or an expiry starts a new one, which
+-- voids the claims of the previous one).
+ALTER TABLE members ADD COLUMN live_claims BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN claims_expire_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN claims_epoch BIGINT NOT NULL DEFAULT 0;
+DROP TABLE login_claims;

@@ -48,17 +48,17 @@ pub(crate) async fn change(state: &AppState, token: &Secret, req: ChangePassword
 /// Verifies the current password under a lockout claim (module docs).
 async fn check_current_password(state: &AppState, member_id: i64, current: Secret) -> Result<(), Failure> {
     let permit = state.verifier.permit().await;
-    let (claim_id, stored) = match state.db.claim_attempt(Who::Member(member_id)).await? {
-        Claim::Granted { claim_id, password_hash, .. } => (claim_id, password_hash),
+    let (claim, stored) = match state.db.claim_attempt(Who::Member(member_id)).await? {
+        Claim::Granted { claim, password_hash } => (claim, password_hash),
         Claim::Blocked { .. } => return Err(BorneError::AccountBlocked.into()),
         Claim::Busy { .. } => return Err(BorneError::TooManyRequests { retry_after_secs: 1 }.into()),
         Claim::Unknown => return Err(BorneError::SessionExpired.into()),
     };
-    let matches = crate::login::verify_claimed(state, permit, member_id, &claim_id, current, &stored).await?;
+    let matches = crate::login::verify_claimed(state, permit, claim, current, &stored).await?;
     let settled = if matches {
-        state.db.settle_success(member_id, &claim_id, &stored, None, Event::CurrentPasswordAccepted).await?
+        state.db.settle_success(claim, &stored, None, Event::CurrentPasswordAccepted).await?
     } else {
-        state.db.settle_failure(member_id, &claim_id, &stored, Event::CurrentPasswordRejected).await?
+        state.db.settle_failure(claim, &stored, Event::CurrentPasswordRejected).await?
     };
     match settled {
         Settled::Verified(_) => Ok(()),
