@@ -87,7 +87,8 @@ impl Db {
     /// (if given: the session a change is made from) to be still live
     /// (`Ok(None)` when a reset or a block revoked it meanwhile), voids every
     /// log-in claim in flight, ends temporary passwords, revokes every
-    /// session, and opens `session` (if given) as a full one.
+    /// session, opens `session` (if given) as a full one, and queues
+    /// `notice` (if given). The queued notice, if any, when done.
     pub(crate) async fn set_password(
         &self,
         member_id: i64,
@@ -95,7 +96,8 @@ impl Db {
         proof_id: Option<&str>,
         session: Option<&NewSession>,
         current_session: Option<&borne_core::Secret>,
-    ) -> anyhow::Result<Option<()>> {
+        notice: Option<(&crate::delivery::Sealer, crate::outbox::Outgoing)>,
+    ) -> anyhow::Result<Option<Option<crate::outbox::Queued>>> {
         let now = now();
         let mut tx = self.pool.begin().await.context("set password: begin")?;
         crate::db::lock_member(&mut tx, member_id).await?;
@@ -149,8 +151,12 @@ impl Db {
         if let Some(session) = session {
             crate::sessions::insert(&mut tx, member_id, session).await?;
         }
+        let queued = match notice {
+            Some((sealer, outgoing)) => Some(crate::outbox::enqueue(&mut tx, sealer, outgoing, now).await?),
+            None => None,
+        };
         tx.commit().await.context("set password: commit")?;
-        Ok(Some(()))
+        Ok(Some(queued))
     }
 
     /// Who a bearer token belongs to, and whether the session is restricted

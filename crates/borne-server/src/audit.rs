@@ -21,6 +21,10 @@ pub(crate) enum Event {
     CurrentPasswordAccepted,
     CurrentPasswordRejected,
     MessageBudgetSpent,
+    MessageSent,
+    MessageDeferred,
+    MessageFailed,
+    MessageDropped,
 }
 
 impl Event {
@@ -42,6 +46,10 @@ impl Event {
             Event::CurrentPasswordAccepted => "current_password_accepted",
             Event::CurrentPasswordRejected => "current_password_rejected",
             Event::MessageBudgetSpent => "message_budget_spent",
+            Event::MessageSent => "message_sent",
+            Event::MessageDeferred => "message_deferred",
+            Event::MessageFailed => "message_failed",
+            Event::MessageDropped => "message_dropped",
         }
     }
 }

@@ -20,6 +20,11 @@ pub struct ServerConfig {
     /// per process by default; set it in production so that codes survive a
     /// restart and are checked alike by every instance.
     pub pepper: Secret,
+    /// Key of the queued messages' content at rest (`crate::outbox`): any
+    /// string of 32 characters or more. Random per process by default: set
+    /// it, the same on every replica, so that messages queued before a
+    /// restart can still be sent.
+    pub outbox_key: Secret,
     /// The start of the link sent by e-mail; the token is appended. The app
     /// registers the `borne://` scheme (deep link to the reset step).
     pub reset_link_base: String,
@@ -46,6 +51,7 @@ impl Default for ServerConfig {
             session_ttl: DEFAULT_SESSION_TTL,
             support: Support::default(),
             pepper: random_pepper(),
+            outbox_key: random_pepper(),
             reset_link_base: DEFAULT_RESET_LINK_BASE.into(),
             delivery: crate::delivery::DeliveryConfig::default(),
             devices: crate::devices::DeviceConfig::default(),

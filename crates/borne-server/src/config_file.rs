@@ -37,7 +37,7 @@
 //! ```
 //!
 //! Environment: `BORNE_LISTEN`, `BORNE_DATABASE_URL`, `BORNE_SESSION_TTL_SECS`,
-//! `BORNE_RESET_LINK_BASE`, `BORNE_PEPPER`, `BORNE_ENROLMENT_SECRET`,
+//! `BORNE_RESET_LINK_BASE`, `BORNE_PEPPER`, `BORNE_OUTBOX_KEY`, `BORNE_ENROLMENT_SECRET`,
 //! `BORNE_ADMIN_TOKEN`, `BORNE_DEVICE_KEY_SECRET`, `BORNE_SMTP_PASSWORD`,
 //! `BORNE_SMS_GATEWAY_TOKEN`, `BORNE_SUPPORT_INSURER`, `BORNE_SUPPORT_PHONE`,
 //! `BORNE_SUPPORT_CHAT`, `BORNE_TRUSTED_PROXIES` (comma-separated).
@@ -74,6 +74,7 @@ struct ServerSection {
     session_ttl_secs: Option<u64>,
     reset_link_base: Option<String>,
     pepper: Option<Secret>,
+    outbox_key: Option<Secret>,
     trusted_proxies: Option<Vec<String>>,
 }
 
@@ -157,6 +158,10 @@ pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow
         server.pepper = p;
     }
 
+    if let Some(k) = var("BORNE_OUTBOX_KEY").map(Secret::new).or(file.server.outbox_key) {
+        anyhow::ensure!(k.expose().len() >= 32, "the outbox key must be at least 32 characters");
+        server.outbox_key = k;
+    }
     let proxies: Option<Vec<String>> = match var("BORNE_TRUSTED_PROXIES") {
         Some(v) => Some(v.split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect()),
         None => file.server.trusted_proxies,

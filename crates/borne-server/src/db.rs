@@ -73,6 +73,11 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// True on PostgreSQL (a few statements differ: `FOR UPDATE SKIP LOCKED`).
+    pub(crate) fn is_postgres(&self) -> bool {
+        self.backend == Backend::Postgres
+    }
+
     /// Applies the migrations of `crates/borne-server/migrations/<backend>/`
     /// not yet applied.
     pub async fn migrate(&self) -> anyhow::Result<()> {

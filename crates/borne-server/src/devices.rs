@@ -98,7 +98,7 @@ impl Default for DeviceConfig {
 
 /// The paths an unsigned request may reach when signatures are required.
 fn open_without_signature(path: &str) -> bool {
-    matches!(path.trim_end_matches('/'), "/healthz" | "/readyz" | "/openapi.json" | "/v1/devices" | "/v1/admin/devices")
+    matches!(path.trim_end_matches('/'), "/healthz" | "/readyz" | "/metrics" | "/openapi.json" | "/v1/devices" | "/v1/admin/devices")
 }
 
 /// A request whose device signature was verified (a request extension set by

@@ -42,6 +42,7 @@ mod maintenance;
 mod budget;
 pub mod client;
 mod notify;
+mod outbox;
 mod proofs;
 mod server;
 mod sessions;

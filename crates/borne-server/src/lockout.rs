@@ -326,7 +326,7 @@ mod tests {
         let (ok_claim, old_hash) = granted(db.claim_attempt(Who::Member(id)).await.unwrap());
         let (bad_claim, _) = granted(db.claim_attempt(Who::Member(id)).await.unwrap());
         let new_hash = crate::passwords::hash(Secret::new("Nouveau2025")).await.unwrap();
-        db.set_password(id, &new_hash, None, None, None).await.unwrap().unwrap();
+        db.set_password(id, &new_hash, None, None, None, None).await.unwrap().unwrap();
         assert_eq!(live_claims(&db).await, 0);
         let session = NewSession::generate(std::time::Duration::from_secs(60));
         assert!(matches!(db.settle_success(ok_claim, &old_hash, Some(&session), Event::LoginSucceeded).await.unwrap(), Settled::Stale));

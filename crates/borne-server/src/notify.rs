@@ -1,41 +1,81 @@
-//! The messages the account procedures send, handed to delivery in the
-//! background so that no answer waits for (or reveals) a delivery.
+//! The messages the account procedures send, written for the outbox
+//! ([`crate::outbox`]): each function returns what to queue, and the
+//! transaction that issues the proof or the temporary password (or changes
+//! the password) queues it, so that no answer waits for (or reveals) a
+//! delivery and no message is lost.
 
 use crate::account::MemberRecord;
 use crate::delivery::{Channel, Message};
-use crate::proofs::IssuedProof;
+use crate::outbox::{Carries, Outgoing, NOTICE_TTL_SECS};
+use crate::proofs::{IssuedProof, PROOF_TTL_SECS};
 use crate::state::AppState;
+use crate::temporary_passwords::TEMPORARY_PASSWORD_TTL_SECS;
 use borne_core::contact::metropolitan_mobile;
 use borne_core::Secret;
 
-fn link(state: &AppState, proof: &IssuedProof) -> String {
-    format!("{}{}", state.config.reset_link_base, proof.token.expose())
+fn link(base: &str, proof: &IssuedProof) -> String {
+    format!("{base}{}", proof.token.expose())
 }
 
-pub(crate) fn reset_password(state: &AppState, m: &MemberRecord, proof: &IssuedProof) {
-    let msg = Message::ResetPassword { first_name: m.first_name.clone(), link: link(state, proof), code: proof.code.expose().to_owned() };
-    state.delivery.send_in_background(Channel::Email, m.email.clone(), msg);
+/// An e-mail carrying `proof`, valid as long as the proof.
+fn proof_email(m: &MemberRecord, proof: &IssuedProof, message: Message) -> Outgoing {
+    Outgoing {
+        channel: Channel::Email,
+        to: m.email.clone(),
+        message,
+        member_id: Some(m.id),
+        carries: Carries::Proof(proof.id.clone()),
+        valid_until: crate::db::now() + PROOF_TTL_SECS,
+    }
 }
 
-pub(crate) fn unlock_by_email(state: &AppState, m: &MemberRecord, proof: &IssuedProof) {
-    let msg = Message::UnlockByEmail { first_name: m.first_name.clone(), link: link(state, proof), code: proof.code.expose().to_owned() };
-    state.delivery.send_in_background(Channel::Email, m.email.clone(), msg);
+pub(crate) fn reset_password(state: &AppState, m: &MemberRecord) -> impl FnOnce(&IssuedProof) -> Outgoing {
+    let (base, m) = (state.config.reset_link_base.clone(), m.clone());
+    move |proof| {
+        let msg = Message::ResetPassword { first_name: m.first_name.clone(), link: link(&base, proof), code: proof.code.expose().to_owned() };
+        proof_email(&m, proof, msg)
+    }
 }
 
-pub(crate) fn registration_code(state: &AppState, m: &MemberRecord, proof: &IssuedProof) {
-    let msg = Message::RegistrationCode { first_name: m.first_name.clone(), code: proof.code.expose().to_owned() };
-    state.delivery.send_in_background(Channel::Email, m.email.clone(), msg);
+pub(crate) fn unlock_by_email(state: &AppState, m: &MemberRecord) -> impl FnOnce(&IssuedProof) -> Outgoing {
+    let (base, m) = (state.config.reset_link_base.clone(), m.clone());
+    move |proof| {
+        let msg = Message::UnlockByEmail { first_name: m.first_name.clone(), link: link(&base, proof), code: proof.code.expose().to_owned() };
+        proof_email(&m, proof, msg)
+    }
 }
 
-/// False when the member has no metropolitan mobile (nothing sent).
-pub(crate) fn temporary_password(state: &AppState, m: &MemberRecord, temporary: Secret) -> bool {
-    let Some(to) = m.phone.as_deref().and_then(metropolitan_mobile) else { return false };
-    let msg = Message::UnlockTemporaryPassword { temporary_password: temporary.expose().to_owned() };
-    state.delivery.send_in_background(Channel::Sms, to, msg);
-    true
+pub(crate) fn registration_code(m: &MemberRecord) -> impl FnOnce(&IssuedProof) -> Outgoing {
+    let m = m.clone();
+    move |proof| {
+        let msg = Message::RegistrationCode { first_name: m.first_name.clone(), code: proof.code.expose().to_owned() };
+        proof_email(&m, proof, msg)
+    }
 }
 
-pub(crate) fn password_changed(state: &AppState, m: &MemberRecord) {
-    let msg = Message::PasswordChanged { first_name: m.first_name.clone() };
-    state.delivery.send_in_background(Channel::Email, m.email.clone(), msg);
+/// `None` when the member has no metropolitan mobile (nothing to send).
+pub(crate) fn temporary_password(m: &MemberRecord) -> impl FnOnce(&str, &Secret) -> Option<Outgoing> {
+    let m = m.clone();
+    move |id, temporary| {
+        let to = m.phone.as_deref().and_then(metropolitan_mobile)?;
+        Some(Outgoing {
+            channel: Channel::Sms,
+            to,
+            message: Message::UnlockTemporaryPassword { temporary_password: temporary.expose().to_owned() },
+            member_id: Some(m.id),
+            carries: Carries::TemporaryPassword(id.to_owned()),
+            valid_until: crate::db::now() + TEMPORARY_PASSWORD_TTL_SECS,
+        })
+    }
+}
+
+pub(crate) fn password_changed(m: &MemberRecord) -> Outgoing {
+    Outgoing {
+        channel: Channel::Email,
+        to: m.email.clone(),
+        message: Message::PasswordChanged { first_name: m.first_name.clone() },
+        member_id: Some(m.id),
+        carries: Carries::Nothing,
+        valid_until: crate::db::now() + NOTICE_TTL_SECS,
+    }
 }

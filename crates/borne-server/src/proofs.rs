@@ -15,6 +15,8 @@ use base64::Engine;
 use borne_core::api::Purpose;
 use borne_core::Secret;
 use crate::budget::{self, SendChannel};
+use crate::delivery::Sealer;
+use crate::outbox::{Outgoing, Queued};
 use crate::hashing::{keyed_hex, same, sha256_hex};
 use rand::{Rng, RngCore};
 use zeroize::Zeroizing;
@@ -53,8 +55,20 @@ pub(crate) fn token_hash(token: &Secret) -> String {
 }
 
 pub(crate) struct IssuedProof {
+    pub(crate) id: String,
     pub(crate) token: Secret,
     pub(crate) code: Secret,
+}
+
+/// What issuing a proof (or a temporary password) with its message did.
+pub(crate) enum Issued {
+    /// Issued, and its message queued in the same transaction.
+    Queued(Queued),
+    /// The member's budget for the channel is spent: nothing changed.
+    BudgetSpent,
+    /// The form it answers was looked up already (by another worker), or
+    /// there is no recipient: nothing changed.
+    Nothing,
 }
 
 pub(crate) enum CodeOutcome {
@@ -73,17 +87,32 @@ pub(crate) struct LiveProof {
 
 impl Db {
     /// Issues a new proof, replacing any live one of the same purpose (whose
-    /// code tries carry over), if the member's e-mail budget allows one more
-    /// message; `None` (nothing changed) when it is spent.
-    pub(crate) async fn issue_proof(&self, member_id: i64, purpose: Purpose, pepper: &Secret) -> anyhow::Result<Option<IssuedProof>> {
+    /// code tries carry over), and queues the message `compose` writes with
+    /// it, in one transaction — if the member's e-mail budget allows one
+    /// more message, and, when `request` names the form it answers, if that
+    /// form was not looked up already (it is deleted in the same transaction).
+    pub(crate) async fn issue_proof(
+        &self,
+        member_id: i64,
+        purpose: Purpose,
+        pepper: &Secret,
+        sealer: &Sealer,
+        request: Option<&str>,
+        compose: impl FnOnce(&IssuedProof) -> Outgoing,
+    ) -> anyhow::Result<Issued> {
         let now = now();
         let id = random_id();
         let token = random_token();
         let code = random_code();
         let mut tx = self.pool.begin().await.context("proof: begin")?;
         crate::db::lock_member(&mut tx, member_id).await?;
+        if let Some(request) = request {
+            if !crate::outbox::consume_request(&mut tx, request).await? {
+                return Ok(Issued::Nothing);
+            }
+        }
         if !budget::consume(&mut tx, member_id, SendChannel::Email, now).await? {
-            return Ok(None);
+            return Ok(Issued::BudgetSpent);
         }
         let carried: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(code_attempts), 0) FROM one_time_proofs
@@ -117,8 +146,10 @@ impl Db {
         .execute(&mut *tx)
         .await
         .context("proof: insert")?;
+        let proof = IssuedProof { id, token, code };
+        let queued = crate::outbox::enqueue(&mut tx, sealer, compose(&proof), now).await?;
         tx.commit().await.context("proof: commit")?;
-        Ok(Some(IssuedProof { token, code }))
+        Ok(Issued::Queued(queued))
     }
 
     /// Checks a typed code. Each call counts as a try, atomically; a right

@@ -12,8 +12,12 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// How long a shutdown waits for requests in flight before cutting them.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// How long a shutdown waits for requests in flight and the message being
+/// sent before cutting them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
+/// Of which, for the outbox's worker to finish the message in hand (the
+/// rows it still holds are then given back to the queue).
+const SEND_GRACE: Duration = Duration::from_secs(5);
 
 /// A server started by [`spawn`]. Dropping it also stops it (gracefully, in
 /// the background); [`RunningServer::shutdown`] waits for the end.
@@ -54,6 +58,9 @@ pub async fn spawn(db: Db, listen: SocketAddr, config: ServerConfig) -> anyhow::
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let maintenance = crate::maintenance::spawn(state.clone());
+    let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
+    let mut worker = crate::outbox::spawn_worker(state.clone(), worker_stop);
+    let worker_state = state.clone();
     let app = router(state);
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -63,6 +70,14 @@ pub async fn spawn(db: Db, listen: SocketAddr, config: ServerConfig) -> anyhow::
             })
             .await;
         maintenance.abort();
+        // No more requests: let the outbox's worker finish its message, then
+        // give back what it still holds (sent by the next start or a replica).
+        let _ = stop_worker.send(true);
+        if tokio::time::timeout(SEND_GRACE, &mut worker).await.is_err() {
+            tracing::warn!("a message was still being sent after the grace period; cut");
+            worker.abort();
+        }
+        crate::outbox::release_held(&worker_state).await;
         served
     });
     tracing::info!(%addr, "server listening");

@@ -20,6 +20,7 @@ pub struct AppState {
     pub(crate) devices: DeviceAuth,
     pub(crate) throttle: Throttle,
     pub(crate) proxies: TrustedProxies,
+    pub(crate) outbox: crate::outbox::Outbox,
 }
 
 impl AppState {
@@ -31,7 +32,9 @@ impl AppState {
         let devices = DeviceAuth::new(db.clone(), config.devices.clone(), config.support.clone());
         let throttle = Throttle::new(config.throttle.clone(), config.support.clone());
         let proxies = TrustedProxies::new(config.trusted_proxies.clone());
+        let outbox = crate::outbox::Outbox::new(crate::delivery::Sealer::new(&config.outbox_key), config.delivery.retry_policy());
         Ok(AppState {
+            outbox,
             proxies,
             db,
             config: Arc::new(config),

@@ -4,6 +4,9 @@
 
 use crate::db::{now, random_id, Db};
 use crate::budget::{self, SendChannel};
+use crate::delivery::Sealer;
+use crate::outbox::Outgoing;
+use crate::proofs::Issued;
 use crate::hashing::{keyed_hex, same};
 use crate::proofs::CODE_TRIES;
 use anyhow::Context;
@@ -33,16 +36,24 @@ pub(crate) enum TemporaryOutcome {
 
 impl Db {
     /// Replaces any live temporary password (tries carry over) with a new
-    /// one, if the member's SMS budget allows one more message; `None`
-    /// (nothing changed) when it is spent.
-    pub(crate) async fn issue_temporary_password(&self, member_id: i64, pepper: &Secret) -> anyhow::Result<Option<Secret>> {
+    /// one and queues the SMS `compose` writes with it (`None`: no
+    /// recipient, nothing changes), in one transaction, if the member's SMS
+    /// budget allows one more message.
+    pub(crate) async fn issue_temporary_password(
+        &self,
+        member_id: i64,
+        pepper: &Secret,
+        sealer: &Sealer,
+        compose: impl FnOnce(&str, &Secret) -> Option<Outgoing>,
+    ) -> anyhow::Result<Issued> {
         let now = now();
         let id = random_id();
         let password = generate();
+        let Some(outgoing) = compose(&id, &password) else { return Ok(Issued::Nothing) };
         let mut tx = self.pool.begin().await.context("temporary password: begin")?;
         crate::db::lock_member(&mut tx, member_id).await?;
         if !budget::consume(&mut tx, member_id, SendChannel::Sms, now).await? {
-            return Ok(None);
+            return Ok(Issued::BudgetSpent);
         }
         let carried: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(attempts), 0) FROM temporary_passwords WHERE member_id = $1 AND used_at IS NULL AND expires_at > $2",
@@ -70,8 +81,9 @@ impl Db {
         .execute(&mut *tx)
         .await
         .context("temporary password: insert")?;
+        let queued = crate::outbox::enqueue(&mut tx, sealer, outgoing, now).await?;
         tx.commit().await.context("temporary password: commit")?;
-        Ok(Some(password))
+        Ok(Issued::Queued(queued))
     }
 
     /// Checks a password typed by a blocked member against their live

@@ -13,10 +13,7 @@ use borne_server::delivery::{
     OUTBOX_CAPACITY, RESET_PASSWORD_SUBJECT,
 };
 use reqwest::StatusCode;
-use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use support_delivery::{Rcpt, SmsGateway, SmtpServer};
 
 const JEANNE_EMAIL: &str = "jeanne.martin@exemple.fr";
@@ -185,98 +182,6 @@ async fn each_message_goes_by_its_own_channel() {
     let err = delivery.sms(JEANNE_MOBILE, &reset_password()).await.unwrap_err();
     assert!(matches!(err, DeliveryError::WrongChannel { written_for: Channel::Email, .. }), "{err:?}");
     assert_eq!(delivery.outbox(), Some(vec![]), "nothing refused reaches the outbox");
-}
-
-// ---- In the background, and what the logs say ----
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-
-    /// Waits (10 s at most) until the logs hold `needle`.
-    async fn wait_for(&self, needle: &str) -> String {
-        for _ in 0..200 {
-            let text = self.text();
-            if text.contains(needle) {
-                return text;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the logs never said {needle:?}:\n{}", self.text());
-    }
-}
-
-/// The test's runtime has one thread: the spawned send runs on it, under
-/// this thread's subscriber.
-fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
-}
-
-#[tokio::test]
-async fn a_background_send_is_delivered_and_logged_without_its_content() {
-    let (logs, _guard) = capture_logs();
-    let server = SmtpServer::start(Rcpt::Accept).await;
-    with_smtp(&server).send_in_background(Channel::Email, JEANNE_EMAIL.into(), reset_password());
-
-    let mail = server.next().await;
-    assert_eq!(mail.rcpt_to, vec![JEANNE_EMAIL.to_string()]);
-    let text = logs.wait_for("message sent").await;
-    assert!(text.contains("reset_password") && text.contains("email"), "{text}");
-    for secret in [JEANNE_EMAIL, CODE, LINK, "Jeanne", "relais-secret"] {
-        assert!(!text.contains(secret), "the logs hold {secret:?}:\n{text}");
-    }
-}
-
-#[tokio::test]
-async fn a_failed_background_send_is_logged_as_an_error_without_the_recipient() {
-    let (logs, _guard) = capture_logs();
-    let smtp = SmtpServer::start(Rcpt::Reject).await;
-    let gateway = SmsGateway::start(StatusCode::SERVICE_UNAVAILABLE).await;
-    let config = DeliveryConfig {
-        smtp: Some(smtp_config(&smtp)),
-        sms_gateway: Some(SmsGatewayConfig { url: gateway.url(), bearer_token: Some(Secret::new("jeton-passerelle")), sender: "MPN".into() }),
-        ..DeliveryConfig::default()
-    };
-    let delivery = Delivery::new(config, Support::default()).unwrap();
-    delivery.send_in_background(Channel::Email, JEANNE_EMAIL.into(), reset_password());
-    logs.wait_for("SMTP delivery failed (permanent, reply 550)").await;
-    delivery.send_in_background(Channel::Sms, JEANNE_MOBILE.into(), temporary_password());
-    let text = logs.wait_for("the SMS gateway answered HTTP 503").await;
-
-    assert_eq!(text.matches("ERROR").count(), 2, "{text}");
-    for secret in [JEANNE_EMAIL, JEANNE_MOBILE, "0612345678", CODE, LINK, TEMPORARY_PASSWORD, "jeton-passerelle", "relais-secret"] {
-        assert!(!text.contains(secret), "the logs hold {secret:?}:\n{text}");
-    }
-}
-
-#[tokio::test]
-async fn a_background_send_without_transport_is_logged_not_dropped() {
-    let (logs, _guard) = capture_logs();
-    let delivery = Delivery::new(DeliveryConfig::default(), Support::default()).unwrap();
-    delivery.send_in_background(Channel::Email, JEANNE_EMAIL.into(), reset_password());
-    let text = logs.wait_for("message not delivered").await;
-    assert!(text.contains("ERROR") && text.contains("no email transport is configured"), "{text}");
 }
 
 // ---- The demo outbox ----

@@ -84,13 +84,33 @@ async fn audited(s: &TestServer, kinds: &[&str], n: usize) {
     for _ in 0..500 {
         let trail = s.db.audit_trail(10_000).await.unwrap();
         if trail.iter().filter(|e| kinds.contains(&e.kind.as_str())).count() >= n {
-            // The delivery itself runs in the background too.
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            // The delivery itself runs in the background too (the outbox).
+            drained(s).await;
             return;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     panic!("fewer than {n} audit events of {kinds:?}");
+}
+
+/// How many messages were queued for the member with this NIR on `channel`.
+async fn queued(s: &TestServer, nir: &str, channel: &str) -> i64 {
+    s.count(&format!(
+        "SELECT COUNT(*) FROM outbox o JOIN members m ON m.id = o.member_id WHERE m.nir = '{nir}' AND o.channel = '{channel}'"
+    ))
+    .await
+}
+
+/// Waits until every form was looked up and every queued message sent.
+async fn drained(s: &TestServer) {
+    for _ in 0..500 {
+        let left = s.count("SELECT (SELECT COUNT(*) FROM outbox WHERE state = 'pending') + (SELECT COUNT(*) FROM pending_requests)").await;
+        if left == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the outbox never drained");
 }
 
 fn code_in(msg: &Value) -> String {
@@ -167,8 +187,11 @@ async fn twenty_concurrent_forgotten_password_requests_on_two_replicas_send_at_m
     assert!(answers.iter().all(|a| *a == answers[0]), "every answer is the same, budget or not");
     assert_eq!(answers[0].0, StatusCode::ACCEPTED);
     audited(&s, &["reset_requested", "message_budget_spent"], 20).await;
+    // Five e-mails were queued; each new code replaces the one before, so
+    // those not sent yet when replaced are dropped, never sent late.
+    assert_eq!(queued(&s, JEANNE.nir, "email").await, 5, "the e-mail budget is 5 an hour per member");
     let sent = outbox_to(&http, s.url("/dev/outbox"), JEANNE.email).await.len() + outbox_to(&http, r.url("/dev/outbox"), JEANNE.email).await.len();
-    assert_eq!(sent, 5, "the e-mail budget is 5 an hour per member");
+    assert!((1..=5).contains(&sent), "{sent}");
     let trail = s.db.audit_trail(10_000).await.unwrap();
     assert_eq!(trail.iter().filter(|e| e.kind == "message_budget_spent").count(), 15);
 }
@@ -189,9 +212,10 @@ async fn unlock_messages_count_against_the_members_budget(backend: Backend) {
         let sent = post(&http, s.url("/v1/unlock/send"), json!({ "unlock_id": id, "channel": "sms" })).await;
         assert_eq!(sent.status, StatusCode::OK, "round {round}: the answer stays the same: {}", sent.body);
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    drained(&s).await;
+    assert_eq!(queued(&s, PAUL.nir, "sms").await, 3, "the SMS budget is 3 an hour per member");
     let all: Vec<Value> = http.get(s.url("/dev/outbox")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(phone_messages(all), 3, "the SMS budget is 3 an hour per member");
+    assert!((1..=3).contains(&phone_messages(all)));
 
     // Five reset e-mails spend the e-mail budget; an unlock e-mail then sends nothing.
     for _ in 0..5 {
@@ -202,8 +226,8 @@ async fn unlock_messages_count_against_the_members_budget(backend: Backend) {
     let id = start.body["unlock_id"].as_str().unwrap().to_owned();
     let sent = post(&http, s.url("/v1/unlock/send"), json!({ "unlock_id": id, "channel": "email" })).await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(outbox_to(&http, s.url("/dev/outbox"), PAUL.email).await.len(), 5);
+    drained(&s).await;
+    assert_eq!(queued(&s, PAUL.nir, "email").await, 5, "no sixth e-mail");
 }
 
 /// Point 3. 21 dates for one NIR at once, the right one among them, split

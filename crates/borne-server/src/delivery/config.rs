@@ -28,6 +28,11 @@ pub struct DeliveryConfig {
     /// temporary passwords in clear, by design (the demo and the end-to-end
     /// tests read them there). Never on by default.
     pub outbox: bool,
+    /// The first retry of a temporary failure waits this long (milliseconds),
+    /// then each one twice as long as the one before, at most
+    /// `retry_max_secs`, with jitter (`crate::outbox::RetryPolicy`).
+    pub retry_first_ms: u64,
+    pub retry_max_secs: u64,
 }
 
 impl Default for DeliveryConfig {
@@ -37,6 +42,17 @@ impl Default for DeliveryConfig {
             sms_gateway: None,
             from: DEFAULT_FROM.into(),
             outbox: false,
+            retry_first_ms: 5_000,
+            retry_max_secs: 600,
+        }
+    }
+}
+
+impl DeliveryConfig {
+    pub fn retry_policy(&self) -> crate::outbox::RetryPolicy {
+        crate::outbox::RetryPolicy {
+            first: std::time::Duration::from_millis(self.retry_first_ms.max(1)),
+            max: std::time::Duration::from_secs(self.retry_max_secs.max(1)),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! Message delivery: e-mails over SMTP, SMS through an HTTP gateway, and in
 //! demo mode an outbox readable at `GET /dev/outbox` (loopback only).
 //!
-//! The account procedures call [`Delivery::send_in_background`], so that no
-//! HTTP answer waits for a mail server, nor reveals by its timing whether a
-//! message was sent. [`Delivery::email`] and [`Delivery::sms`] are the same
-//! sends, awaited.
+//! The account procedures queue their messages in the database
+//! ([`crate::outbox`]), so that no HTTP answer waits for a mail server, nor
+//! reveals by its timing whether a message was sent, and no message is lost
+//! when a relay is down or the process stops; the outbox's worker sends them
+//! with [`Delivery::email`] and [`Delivery::sms`].
 //!
 //! Logs carry the message's kind, the channel and the outcome: never the
 //! text, the address or the number.
@@ -12,11 +13,13 @@
 mod config;
 mod email;
 mod outbox;
+mod sealed;
 mod sms;
 mod templates;
 
 pub use config::{DeliveryConfig, SmsGatewayConfig, SmtpConfig, Tls, DEFAULT_FROM};
 pub use outbox::{dev_router, OutboxEntry, OUTBOX_CAPACITY};
+pub use sealed::Sealer;
 pub use templates::{
     Message, Rendered, PASSWORD_CHANGED_SUBJECT, REGISTRATION_SUBJECT, RESET_PASSWORD_SUBJECT, UNLOCK_SUBJECT,
 };
@@ -143,40 +146,9 @@ impl Delivery {
         }
     }
 
-    /// Sends in a new task and returns at once; the outcome is logged (kind,
-    /// channel, error), never the content or the recipient. Must be called
-    /// within a tokio runtime (outside one, the message is not sent and that
-    /// is logged as an error).
-    pub fn send_in_background(&self, channel: Channel, to: String, msg: Message) {
-        let kind = msg.kind();
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            tracing::error!(kind, %channel, "message not sent: no async runtime");
-            return;
-        };
-        let delivery = self.clone();
-        runtime.spawn(async move {
-            let outcome = match channel {
-                Channel::Email => delivery.email(&to, &msg).await,
-                Channel::Sms => delivery.sms(&to, &msg).await,
-            };
-            match outcome {
-                Ok(()) if delivery.transport_configured(channel) => tracing::info!(kind, %channel, "message sent"),
-                Ok(()) => tracing::info!(kind, %channel, "message kept in the demo outbox only"),
-                Err(e) => tracing::error!(kind, %channel, error = %e, "message not delivered"),
-            }
-        });
-    }
-
     /// The demo outbox, oldest first and newest last; `None` when it is off.
     pub fn outbox(&self) -> Option<Vec<OutboxEntry>> {
         self.inner.outbox.as_ref().map(Outbox::entries)
-    }
-
-    fn transport_configured(&self, channel: Channel) -> bool {
-        match channel {
-            Channel::Email => self.inner.smtp.is_some(),
-            Channel::Sms => self.inner.sms.is_some(),
-        }
     }
 }
 

@@ -23,7 +23,7 @@ pub const PASSWORD_CHANGED_SUBJECT: &str = "Votre mot de passe a été modifié"
 /// A message to a member. Each is written for one [`Channel`]
 /// ([`Message::channel`]): the temporary password goes by SMS (MGEN guide),
 /// everything else by e-mail.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop, serde::Serialize, serde::Deserialize)]
 pub enum Message {
     /// "Mot de passe oublié" (MPN guide): a link to click at home and a
     /// one-time code to type at a kiosk.

@@ -29,12 +29,15 @@ pub(crate) async fn change(state: &AppState, token: &Secret, req: ChangePassword
     }
     let hash = super::new_password_hash(req.new_password.clone(), &req.new_password_confirmation, &member.personal_info()).await?;
     let session = NewSession::generate(state.config.session_ttl);
-    if state.db.set_password(member_id, &hash, None, Some(&session), Some(token)).await?.is_none() {
+    let notice = (state.outbox.sealer(), crate::notify::password_changed(&member));
+    let Some(queued) = state.db.set_password(member_id, &hash, None, Some(&session), Some(token), Some(notice)).await? else {
         // A reset, or a block, revoked this session meanwhile.
         tracing::info!(member_id, outcome = "session_revoked", "password change refused");
         return Err(BorneError::SessionExpired.into());
+    };
+    if let Some(queued) = &queued {
+        state.outbox.queued(queued);
     }
-    crate::notify::password_changed(state, &member);
     state.db.audit(Event::PasswordChanged, Some(member_id), Some(if restricted { "temporary" } else { "session" })).await;
     tracing::info!(member_id, outcome = "password_changed", "password changed");
     Ok(LoginResponse {

@@ -10,7 +10,6 @@ pub(crate) mod reset;
 pub(crate) mod unlock;
 
 use crate::error::Failure;
-use crate::state::AppState;
 use borne_core::password::{self, PersonalInfo};
 use borne_core::{BorneError, Secret};
 
@@ -36,25 +35,44 @@ pub(crate) async fn new_password_hash(
     Ok(crate::passwords::hash(new_password).await?)
 }
 
+/// Stores a public form (sealed) for the outbox's worker and wakes it: what
+/// the forgotten-password and registration routes do before answering.
+pub(crate) async fn store_form(state: &crate::state::AppState, procedure: crate::outbox::Procedure, form: &impl serde::Serialize) -> Result<(), Failure> {
+    let bytes = zeroize::Zeroizing::new(serde_json::to_vec(form).map_err(anyhow::Error::from)?);
+    state.db.store_request(state.outbox.sealer(), procedure, &bytes).await?;
+    state.outbox.wake();
+    Ok(())
+}
+
+/// What a form's look-up ends with, once it matched member `member_id`:
+/// the e-mail queued (audited `done`), or the budget spent (audited with
+/// `budget_detail`), or nothing (another worker answered the form).
+pub(crate) async fn report(
+    state: &crate::state::AppState,
+    member_id: i64,
+    issued: crate::proofs::Issued,
+    done: crate::audit::Event,
+    budget_detail: &str,
+) {
+    match issued {
+        crate::proofs::Issued::Queued(queued) => {
+            state.outbox.queued(&queued);
+            state.db.audit(done, Some(member_id), None).await;
+            tracing::info!(member_id, kind = queued.kind, outcome = "queued", "e-mail queued");
+        }
+        crate::proofs::Issued::BudgetSpent => {
+            state.db.audit(crate::audit::Event::MessageBudgetSpent, Some(member_id), Some(budget_detail)).await;
+            tracing::info!(member_id, detail = budget_detail, outcome = "budget_spent", "request answered, nothing sent");
+        }
+        crate::proofs::Issued::Nothing => {}
+    }
+}
+
 /// Member numbers are compared without case and without spaces or dashes,
 /// as printed on cards they are often typed differently.
 pub(crate) fn same_member_number(stored: &str, typed: &str) -> bool {
     let norm = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect::<String>();
     !typed.trim().is_empty() && norm(stored) == norm(typed)
-}
-
-/// Runs a procedure's background part (what must not change the answer's
-/// content or timing), logging its failure without any member data.
-pub(crate) fn in_background<F>(what: &'static str, state: &AppState, f: impl FnOnce(AppState) -> F + Send + 'static)
-where
-    F: std::future::Future<Output = Result<(), Failure>> + Send + 'static,
-{
-    let state = state.clone();
-    tokio::spawn(async move {
-        if let Err(Failure::Internal(e)) = f(state).await {
-            tracing::error!(procedure = what, error = %format!("{e:#}"), "background procedure failed");
-        }
-    });
 }
 
 #[cfg(test)]

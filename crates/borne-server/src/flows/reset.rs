@@ -16,10 +16,13 @@ pub(crate) async fn reset(state: &AppState, req: ResetPasswordRequest) -> Result
         return Err(BorneError::CodeExpired.into());
     };
     let hash = super::new_password_hash(req.new_password.clone(), &req.new_password_confirmation, &member.personal_info()).await?;
-    if state.db.set_password(member.id, &hash, Some(&proof.id), None, None).await?.is_none() {
+    let notice = (state.outbox.sealer(), crate::notify::password_changed(&member));
+    let Some(queued) = state.db.set_password(member.id, &hash, Some(&proof.id), None, None, Some(notice)).await? else {
         return Err(BorneError::CodeExpired.into());
+    };
+    if let Some(queued) = &queued {
+        state.outbox.queued(queued);
     }
-    crate::notify::password_changed(state, &member);
     state.db.audit(Event::PasswordReset, Some(member.id), Some(&proof.purpose)).await;
     tracing::info!(member_id = member.id, purpose = %proof.purpose, outcome = "password_set", "password reset");
     Ok(())

@@ -8,6 +8,7 @@ use crate::client::ClientId;
 use crate::counters::{self, Limit, Scope, Taken};
 use crate::db::{now, random_id};
 use crate::error::Failure;
+use crate::proofs::Issued;
 use crate::state::AppState;
 use anyhow::Context;
 use borne_core::api::{Channel, ChannelOption, Purpose, UnlockResponse};
@@ -102,20 +103,20 @@ pub(crate) async fn send(state: &AppState, unlock_id: &str, channel: Channel) ->
     };
     // The member's budget for the channel is checked and consumed with the
     // secret; when it is spent the answer stays the same (crate::budget).
-    let sent = match channel {
-        Channel::Sms => match state.db.issue_temporary_password(member.id, &state.config.pepper).await? {
-            Some(temporary) => crate::notify::temporary_password(state, &member, temporary),
-            None => false,
-        },
-        Channel::Email => match state.db.issue_proof(member.id, Purpose::Unlock, &state.config.pepper).await? {
-            Some(proof) => {
-                crate::notify::unlock_by_email(state, &member, &proof);
-                true
-            }
-            None => false,
-        },
+    let sealer = state.outbox.sealer();
+    let issued = match channel {
+        Channel::Sms => {
+            let compose = crate::notify::temporary_password(&member);
+            state.db.issue_temporary_password(member.id, &state.config.pepper, sealer, compose).await?
+        }
+        Channel::Email => {
+            let compose = crate::notify::unlock_by_email(state, &member);
+            state.db.issue_proof(member.id, Purpose::Unlock, &state.config.pepper, sealer, None, compose).await?
+        }
     };
-    if !sent {
+    if let Issued::Queued(queued) = &issued {
+        state.outbox.queued(queued);
+    } else {
         state.db.audit(Event::MessageBudgetSpent, Some(member.id), Some(if channel == Channel::Sms { "unlock_sms" } else { "unlock_email" })).await;
         tracing::info!(member_id = member.id, channel = ?channel, outcome = "budget_spent", "unlock message not sent");
         return Ok(option);

@@ -60,7 +60,7 @@ pub(super) async fn forgot(State(state): State<AppState>, ApiJson(req): ApiJson<
     let identifier = Identifier::parse(&req.identifier).map_err(|e| refuse(&state, e))?;
     let member_number = member_number(&state, &req.member_number)?;
     let email = Email::parse(&req.email).map_err(|e| refuse(&state, e))?;
-    flows::forgot::request(&state, identifier, member_number, email);
+    flows::forgot::request(&state, identifier, member_number, email).await.map_err(|f| failure(&state, f))?;
     Ok((StatusCode::ACCEPTED, Json(Accepted::forgot_password())))
 }
 
@@ -68,7 +68,7 @@ pub(super) async fn register(State(state): State<AppState>, ApiJson(req): ApiJso
     let (nir, birthdate) = nir_and_birthdate(&state, &req.nir, &req.birthdate)?;
     let member_number = member_number(&state, &req.member_number)?;
     let email = Email::parse(&req.email).map_err(|e| refuse(&state, e))?;
-    flows::register::request(&state, nir, member_number, birthdate, email);
+    flows::register::request(&state, nir, member_number, birthdate, email).await.map_err(|f| failure(&state, f))?;
     Ok((StatusCode::ACCEPTED, Json(Accepted::registration())))
 }
 

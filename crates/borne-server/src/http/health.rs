@@ -20,3 +20,13 @@ pub(super) async fn readyz(State(state): State<AppState>) -> Response {
         ApiFailure::new(BorneError::BackendUnavailable, &state.config.support).into_response()
     }
 }
+
+/// `GET /metrics`: the outbox in Prometheus text format (OpenMetrics): depth
+/// and oldest age per channel, forms waiting, and this process's counts of
+/// messages sent, retried, failed and dropped.
+pub(super) async fn metrics(State(state): State<AppState>) -> Response {
+    match crate::outbox::metrics_text(&state).await {
+        Ok(text) => ([(axum::http::header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response(),
+        Err(e) => ApiFailure::from_failure(crate::error::Failure::Internal(e), &state.config.support).into_response(),
+    }
+}
