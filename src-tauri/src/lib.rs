@@ -13,6 +13,8 @@ mod logging;
 pub mod rendering;
 mod state;
 mod ui_error;
+#[cfg(test)]
+mod webview_surface;
 
 use commands::{checks, info, procedures, session};
 use commands::kiosk as kiosk_commands;

@@ -482,12 +482,22 @@ impl App {
     /// Calls a Tauri command from the page, as `ui/ipc.js` does, and returns
     /// its answer; a refusal (`UiError`) is an error.
     pub async fn invoke_with(&self, command: &str, args: serde_json::Value) -> Result<serde_json::Value> {
+        match self.try_invoke(command, args).await? {
+            Ok(v) => Ok(v),
+            Err(e) => bail!("{command} answered an error: {e}"),
+        }
+    }
+
+    /// Calls any IPC command from the page (an app command or a Tauri
+    /// plugin's `plugin:<name>|<command>`) and returns its answer or its
+    /// rejection (a `UiError`, or Tauri's refusal text).
+    pub async fn try_invoke(&self, command: &str, args: serde_json::Value) -> Result<Result<serde_json::Value, serde_json::Value>> {
         let script = "const [command, args, done] = arguments; \
-                      window.__TAURI__.core.invoke(command, args).then((v) => done({ ok: v }), (e) => done({ err: e }));";
+                      window.__TAURI_INTERNALS__.invoke(command, args).then((v) => done({ ok: v }), (e) => done({ err: e }));";
         let answer = self.call(command, self.client.execute_async(script, vec![command.into(), args])).await?;
         match answer.get("ok") {
-            Some(v) => Ok(v.clone()),
-            None => bail!("{command} answered an error: {}", answer["err"]),
+            Some(v) => Ok(Ok(v.clone())),
+            None => Ok(Err(answer["err"].clone())),
         }
     }
 

@@ -55,7 +55,7 @@ async fn js(app: &App, script: &str) -> Result<serde_json::Value> {
 async fn invoke(app: &App, command: &str) -> Result<serde_json::Value> {
     let script = format!(
         "const done = arguments[arguments.length - 1]; \
-         window.__TAURI__.core.invoke('{command}').then((v) => done({{ ok: v }}), (e) => done({{ err: e }}));"
+         window.__TAURI_INTERNALS__.invoke('{command}').then((v) => done({{ ok: v }}), (e) => done({{ err: e }}));"
     );
     let answer = tokio::time::timeout(Duration::from_secs(20), app.client.execute_async(&script, vec![]))
         .await

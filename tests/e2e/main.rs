@@ -2,12 +2,13 @@
 //! under Xvfb) against a real reference server: what a member sees when
 //! logging in, following the MPN guide "ESPACE ADHÉRENT ~ CONNEXION ~".
 //! The other procedures (forgotten password, unlock, registration, guides)
-//! are in `procedures.rs`.
+//! are in `procedures.rs`; what the page may call of Tauri, in `surface.rs`.
 
 mod harness;
 mod kiosk;
 mod kiosk_ui;
 mod procedures;
+mod surface;
 
 use anyhow::Result;
 use harness::{assert_no_secrets, serial, App, Backend, TestMember};
