@@ -48,8 +48,11 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use zeroize::Zeroizing;
 
-/// A worker's lease on a row: longer than the slowest transport's timeout.
-const LEASE_SECS: i64 = 120;
+/// A worker's lease on a message: longer than the slowest transport's
+/// timeout (SMTP, 30 s).
+const LEASE_SECS: i64 = 60;
+/// A worker's lease on a form: looking one up takes milliseconds.
+const REQUEST_LEASE_SECS: i64 = 10;
 /// Rows a worker takes at once.
 const BATCH: i64 = 8;
 /// How often an idle worker looks for due rows (it is also woken at once
@@ -356,7 +359,7 @@ impl Db {
         let pick = "SELECT id FROM pending_requests WHERE claimed_until IS NULL OR claimed_until < $1 ORDER BY created_at LIMIT $3";
         let pick = if self.is_postgres() { format!("{pick} FOR UPDATE SKIP LOCKED") } else { pick.to_owned() };
         let sql = format!("UPDATE pending_requests SET claimed_until = $2 WHERE id IN ({pick}) RETURNING id, procedure, sealed, created_at");
-        sqlx::query_as(&sql).bind(now).bind(now + LEASE_SECS).bind(limit).fetch_all(&self.pool).await.context("pending requests: take")
+        sqlx::query_as(&sql).bind(now).bind(now + REQUEST_LEASE_SECS).bind(limit).fetch_all(&self.pool).await.context("pending requests: take")
     }
 
     /// Deletes a form once looked up (the no-match and budget-spent paths;
@@ -489,9 +492,9 @@ async fn try_one(state: &AppState, due: &Due) -> anyhow::Result<()> {
     match sent {
         Ok(()) => {
             state.db.finish(&due.id, "sent", None, now).await?;
+            tracing::info!(message_id = %due.id, kind = %due.kind, %channel, attempts = due.attempts, "message sent");
             meters.sent.get_or_create(&label(channel)).inc();
             state.db.audit(Event::MessageSent, due.member_id, Some(&due.kind)).await;
-            tracing::info!(message_id = %due.id, kind = %due.kind, %channel, attempts = due.attempts, "message sent");
         }
         Err(e) if e.is_permanent() => {
             let error = e.to_string();

@@ -6,27 +6,14 @@
 #[macro_use]
 mod common;
 
-use common::{nir_with_key, Answer, Backend, TestServer, JEANNE, PAUL};
+use common::{nir_with_key, Answer, Backend, Captured, TestServer, JEANNE, PAUL};
 use reqwest::StatusCode;
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 on_each_backend! {
     a_full_scenario_logs_no_secret(flavor = "multi_thread", worker_threads = 2),
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The process-wide capture, installed by the first test that asks.
 fn captured() -> &'static Captured {

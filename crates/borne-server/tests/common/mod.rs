@@ -2,7 +2,7 @@
 //! databases (a SQLite file always, PostgreSQL when
 //! `BORNE_TEST_POSTGRES_URL` is set) and [`on_each_backend!`] are in
 //! `databases.rs`.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
 #[macro_use]
 mod databases;
@@ -115,6 +115,31 @@ impl TestServer {
         n
     }
 
+    /// Waits (20 s at most) until `sql` counts at least `n`.
+    pub async fn until(&self, sql: &str, n: i64) {
+        for _ in 0..1000 {
+            if self.count(sql).await >= n {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("never reached {n}: {sql}");
+    }
+
+    /// Jeanne's forgotten-password form, matching: 202.
+    pub async fn forgot_jeanne(&self) {
+        let body = json!({ "identifier": JEANNE.nir, "member_number": JEANNE_NUMBER, "email": JEANNE.email });
+        let resp = self.http.post(self.url("/v1/password/forgot")).json(&body).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::ACCEPTED);
+    }
+
+    /// Runs a statement straight on the database (to age a code, say).
+    pub async fn exec(&self, sql: &str) {
+        use sqlx::Connection;
+        let mut conn = sqlx::AnyConnection::connect(self.database.url()).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+
     /// A second instance of this server over the same database, with the
     /// same configuration (pepper and device key secret included): two
     /// replicas behind a load balancer. Its demo outbox is its own.
@@ -165,6 +190,26 @@ impl TestServer {
     }
 }
 
+pub const JEANNE_NUMBER: &str = "MPN-000123";
+pub const OUTBOX_KEY: &str = "clé de la file d'attente des messages, assez longue";
+
+/// A server sending e-mails to an SMTP relay on `smtp_port` of loopback (up
+/// or not), retrying from 200 ms up to 1 s, with a set outbox key.
+pub fn relay_config(smtp_port: u16) -> ServerConfig {
+    let mut config = local_config();
+    config.delivery.smtp = Some(borne_server::delivery::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(smtp_port),
+        tls: borne_server::delivery::Tls::None,
+        username: None,
+        password: None,
+    });
+    config.delivery.retry_first_ms = 200;
+    config.delivery.retry_max_secs = 1;
+    config.outbox_key = Secret::new(OUTBOX_KEY);
+    config
+}
+
 /// The default configuration, loopback exempt from the per-address budgets.
 pub fn local_config() -> ServerConfig {
     let mut config = ServerConfig::default();
@@ -200,4 +245,24 @@ impl Answer {
 /// A valid NIR built from 12 digits after the sex digit.
 pub fn nir_with_key(body13: &str) -> String {
     format!("{body13}{:02}", borne_core::nir::compute_key(body13))
+}
+
+/// Log lines kept in memory, for tests that read what the server logged.
+#[derive(Clone, Default)]
+pub struct Captured(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
 }

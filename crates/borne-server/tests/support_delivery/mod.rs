@@ -52,9 +52,19 @@ pub struct SmtpServer {
     received: Mutex<mpsc::UnboundedReceiver<ReceivedMail>>,
 }
 
+/// A loopback port nobody listens on (yet): a relay that is down.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 impl SmtpServer {
     pub async fn start(rcpt: Rcpt) -> SmtpServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        SmtpServer::start_on(0, rcpt).await
+    }
+
+    /// On a given loopback port: a relay coming up where the server expects it.
+    pub async fn start_on(port: u16, rcpt: Rcpt) -> SmtpServer {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(async move {
@@ -72,8 +82,13 @@ impl SmtpServer {
 
     /// The next message received.
     pub async fn next(&self) -> ReceivedMail {
+        self.next_within(WAIT).await
+    }
+
+    /// The next message received within `wait`.
+    pub async fn next_within(&self, wait: Duration) -> ReceivedMail {
         let mut rx = self.received.lock().await;
-        tokio::time::timeout(WAIT, rx.recv()).await.expect("no e-mail reached the SMTP server").unwrap()
+        tokio::time::timeout(wait, rx.recv()).await.expect("no e-mail reached the SMTP server").unwrap()
     }
 
     /// A message that arrived already, if any (does not wait).
@@ -187,6 +202,8 @@ pub struct ReceivedSms {
     pub authorization: Option<String>,
     pub content_type: Option<String>,
     pub body: serde_json::Value,
+    /// What the gateway answered it.
+    pub answered: StatusCode,
 }
 
 /// An HTTP SMS gateway on loopback: `POST /sms` records the request and
@@ -198,22 +215,34 @@ pub struct SmsGateway {
 
 #[derive(Clone)]
 struct GatewayState {
-    status: StatusCode,
+    /// The answers to give, in order; the last one then forever.
+    script: std::sync::Arc<std::sync::Mutex<Vec<StatusCode>>>,
     tx: mpsc::UnboundedSender<ReceivedSms>,
 }
 
 async fn receive(State(state): State<GatewayState>, headers: HeaderMap, Json(body): Json<serde_json::Value>) -> (StatusCode, Json<serde_json::Value>) {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let _ = state.tx.send(ReceivedSms { authorization: header("authorization"), content_type: header("content-type"), body });
-    (state.status, Json(serde_json::json!({"id": "msg-1"})))
+    let status = {
+        let mut script = state.script.lock().unwrap();
+        if script.len() > 1 { script.remove(0) } else { script[0] }
+    };
+    let _ = state.tx.send(ReceivedSms { authorization: header("authorization"), content_type: header("content-type"), body, answered: status });
+    (status, Json(serde_json::json!({"id": "msg-1"})))
 }
 
 impl SmsGateway {
     pub async fn start(status: StatusCode) -> SmsGateway {
+        SmsGateway::start_scripted(vec![status]).await
+    }
+
+    /// Answers `script[0]`, then `script[1]`…, then the last one forever.
+    pub async fn start_scripted(script: Vec<StatusCode>) -> SmsGateway {
+        assert!(!script.is_empty());
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = mpsc::unbounded_channel();
-        let app = Router::new().route("/sms", post(receive)).with_state(GatewayState { status, tx });
+        let state = GatewayState { script: std::sync::Arc::new(std::sync::Mutex::new(script)), tx };
+        let app = Router::new().route("/sms", post(receive)).with_state(state);
         tokio::spawn(async move { axum::serve(listener, app).await });
         SmsGateway { addr, received: Mutex::new(rx) }
     }
@@ -225,5 +254,10 @@ impl SmsGateway {
     pub async fn next(&self) -> ReceivedSms {
         let mut rx = self.received.lock().await;
         tokio::time::timeout(WAIT, rx.recv()).await.expect("no SMS reached the gateway").unwrap()
+    }
+
+    /// A request that arrived already, if any (does not wait).
+    pub async fn try_next(&self) -> Option<ReceivedSms> {
+        self.received.lock().await.try_recv().ok()
     }
 }
