@@ -289,6 +289,8 @@ impl Backend {
         }
         let mut config = ServerConfig::default();
         config.delivery.outbox = options.outbox;
+        // The app under test is its only client, on loopback.
+        config.throttle.exempt_loopback = true;
         let server = borne_server::spawn(db.clone(), SocketAddr::from(([127, 0, 0, 1], 0)), config).await?;
         Ok(Backend { server, db, _dir: dir })
     }
