@@ -17,8 +17,11 @@ use std::time::Duration;
 
 /// How long a SQLite statement waits for another connection's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// SQLite has a single writer: a few connections are enough.
-const SQLITE_MAX_CONNECTIONS: u32 = 8;
+/// SQLite has a single writer, and each connection is a thread of its own:
+/// two are enough and cost less CPU than eight (borne-bench, 200 clients:
+/// 0.91 ms of server CPU per log-in outside Argon2 with 2, 1.00-1.20 with 8;
+/// docs/performance.md).
+const SQLITE_MAX_CONNECTIONS: u32 = 2;
 /// PostgreSQL locks rows, not the database: enough connections for every
 /// log-in in flight to hold one while it waits on a member's row lock.
 const POSTGRES_MAX_CONNECTIONS: u32 = 32;
