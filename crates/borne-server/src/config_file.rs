@@ -260,6 +260,8 @@ mod tests {
             [delivery]
             from = "MGEN <ne-pas-repondre@mgen.example>"
             outbox = false
+            retry_first_ms = 2000
+            retry_max_secs = 300
             [delivery.sms_gateway]
             url = "https://sms.example/send"
             sender = "MGEN"
@@ -273,7 +275,12 @@ mod tests {
         );
         let s = load(
             Some(f.path()),
-            env(&[("BORNE_DATABASE_URL", "postgres://db/borne"), ("BORNE_ADMIN_TOKEN", "jeton-de-l-environnement"), ("BORNE_SMS_GATEWAY_TOKEN", "t0k3n")]),
+            env(&[
+                ("BORNE_DATABASE_URL", "postgres://db/borne"),
+                ("BORNE_ADMIN_TOKEN", "jeton-de-l-environnement"),
+                ("BORNE_SMS_GATEWAY_TOKEN", "t0k3n"),
+                ("BORNE_OUTBOX_KEY", "clé de la file des messages, trente-deux caractères au moins"),
+            ]),
         )
         .unwrap();
         assert_eq!(s.listen, Some("127.0.0.1:9000".parse().unwrap()));
@@ -285,11 +292,14 @@ mod tests {
         assert_eq!(s.server.delivery.sms_gateway.as_ref().unwrap().bearer_token.as_ref().unwrap().expose(), "t0k3n");
         assert!(!s.server.throttle.exempt_loopback);
         assert!(s.server.devices.require_signature);
+        assert_eq!(s.server.outbox_key.expose(), "clé de la file des messages, trente-deux caractères au moins");
+        let retry = s.server.delivery.retry_policy();
+        assert_eq!((retry.first, retry.max), (Duration::from_secs(2), Duration::from_secs(300)));
         let proxies: Vec<String> = s.server.trusted_proxies.iter().map(|p| p.to_string()).collect();
         assert_eq!(proxies, ["10.0.0.0/8", "192.0.2.10/32"]);
         assert_eq!(s.server.throttle.per_address_sensitive, Budget { per_minute: 5, burst: 3 });
         let shown = format!("{s:?}");
-        assert!(!shown.contains("jeton") && !shown.contains("t0k3n"), "secrets leak through Debug: {shown}");
+        assert!(!shown.contains("jeton") && !shown.contains("t0k3n") && !shown.contains("trente-deux"), "secrets leak through Debug: {shown}");
     }
 
     #[test]
@@ -297,6 +307,7 @@ mod tests {
         let f = file("[server]\nlisten_on = \"x\"\n");
         assert!(load(Some(f.path()), env(&[])).is_err());
         assert!(load(None, env(&[("BORNE_PEPPER", "court")])).is_err());
+        assert!(load(None, env(&[("BORNE_OUTBOX_KEY", "courte")])).is_err());
         assert!(load(None, env(&[("BORNE_SESSION_TTL_SECS", "5")])).is_err());
         assert!(load(None, env(&[("BORNE_LISTEN", "pas une adresse")])).is_err());
         assert!(load(None, env(&[("BORNE_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local")])).is_err());
