@@ -85,14 +85,14 @@ async fn kill_9_right_after_the_answer_then_a_restart_delivers_once(backend: Bac
     .unwrap();
     let listen = format!("127.0.0.1:{}", free_port());
     let start = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_borne-server"))
+        Killed(std::process::Command::new(env!("CARGO_BIN_EXE_borne-server"))
             .args(["serve", "--demo", "--listen", &listen, "--database-url", database.url(), "--config"])
             .arg(&config_file)
             .env("BORNE_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
-            .unwrap()
+            .unwrap())
     };
     let http = reqwest::Client::new();
     let ready = |http: reqwest::Client, listen: String| async move {
@@ -109,8 +109,8 @@ async fn kill_9_right_after_the_answer_then_a_restart_delivers_once(backend: Bac
     let body = json!({ "identifier": JEANNE.nir, "member_number": common::JEANNE_NUMBER, "email": JEANNE.email });
     let answer = http.post(format!("http://{listen}/v1/password/forgot")).json(&body).send().await.unwrap();
     assert_eq!(answer.status(), StatusCode::ACCEPTED);
-    child.kill().unwrap(); // SIGKILL, right after the answer
-    child.wait().unwrap();
+    child.0.kill().unwrap(); // SIGKILL, right after the answer
+    child.0.wait().unwrap();
 
     let relay = SmtpServer::start_on(port, Rcpt::Accept).await;
     let mut child = start();
@@ -121,8 +121,17 @@ async fn kill_9_right_after_the_answer_then_a_restart_delivers_once(backend: Bac
     assert_eq!(mail.rcpt_to, vec![JEANNE.email.to_string()]);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(relay.try_next().await.is_none(), "delivered once");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(child);
+}
+
+/// A child server, killed (SIGKILL) when dropped, a failed assertion included.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 async fn relay_down_until_the_code_expires_sends_nothing_and_audits_the_drop(backend: Backend) {
