@@ -45,13 +45,18 @@ impl TrustedProxies {
         if !self.trusts(peer) {
             return peer;
         }
-        let hops: Vec<IpAddr> = forwarded_for
-            .iter()
-            .flat_map(|v| v.split(','))
-            .map(|h| h.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()))
-            .collect::<Result<_, _>>()
-            .unwrap_or_default();
-        hops.iter().rev().copied().find(|ip| !self.trusts(*ip)).or_else(|| hops.first().copied()).unwrap_or(peer)
+        // From the right: each trusted hop vouches for the one on its left,
+        // until the first that is not trusted (the client), or the first
+        // that cannot be read (then the last trusted hop is all we know).
+        let mut client = peer;
+        for hop in forwarded_for.iter().flat_map(|v| v.split(',')).rev() {
+            let Ok(ip) = hop.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()) else { break };
+            client = ip;
+            if !self.trusts(ip) {
+                break;
+            }
+        }
+        client
     }
 }
 
@@ -127,6 +132,10 @@ mod tests {
         assert_eq!(proxies.client_of(ip("10.0.0.2"), &["198.51.100.1", "203.0.113.9"]), ip("203.0.113.9"));
         // Garbage, or nothing: the peer.
         assert_eq!(proxies.client_of(ip("10.0.0.2"), &["n'importe quoi"]), ip("10.0.0.2"));
+        // Garbage left of the client's hop does not hide the client.
+        assert_eq!(proxies.client_of(ip("10.0.0.2"), &["unknown, 203.0.113.9"]), ip("203.0.113.9"));
+        // Garbage right of it: the last trusted hop.
+        assert_eq!(proxies.client_of(ip("10.0.0.2"), &["203.0.113.9, 10.0.0.7:443, 10.0.0.3"]), ip("10.0.0.3"));
         assert_eq!(proxies.client_of(ip("10.0.0.2"), &[]), ip("10.0.0.2"));
         assert_eq!(proxies.client_of(ip("::ffff:10.0.0.2"), &["203.0.113.9"]), ip("203.0.113.9"), "IPv4-mapped peers");
     }

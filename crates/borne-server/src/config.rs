@@ -38,6 +38,10 @@ pub struct ServerConfig {
     /// `X-Forwarded-For` gives the client's address. Empty by default: the
     /// header is then ignored ([`crate::client`]).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Who may read `GET /metrics` (the TCP peer's address): loopback by
+    /// default. Its counters move when a public form matched an account, so
+    /// it must not be public.
+    pub metrics_from: Vec<ipnet::IpNet>,
 }
 
 /// 256 random bits, for a per-process pepper.
@@ -57,6 +61,7 @@ impl Default for ServerConfig {
             devices: crate::devices::DeviceConfig::default(),
             throttle: crate::throttle::ThrottleConfig::default(),
             trusted_proxies: Vec::new(),
+            metrics_from: vec!["127.0.0.0/8".parse().expect("a network"), "::1/128".parse().expect("a network")],
         }
     }
 }

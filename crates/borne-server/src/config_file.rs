@@ -11,6 +11,8 @@
 //! reset_link_base = "borne://reset?token="
 //! # The reverse proxies whose X-Forwarded-For is believed (none by default).
 //! trusted_proxies = ["10.0.0.0/8", "192.0.2.10"]
+//! # Who may read GET /metrics (loopback by default).
+//! metrics_from = ["127.0.0.1", "10.1.2.0/24"]
 //!
 //! [support]
 //! insurer = "MPN"
@@ -76,6 +78,7 @@ struct ServerSection {
     pepper: Option<Secret>,
     outbox_key: Option<Secret>,
     trusted_proxies: Option<Vec<String>>,
+    metrics_from: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,7 +170,11 @@ pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow
         None => file.server.trusted_proxies,
     };
     if let Some(list) = proxies {
-        server.trusted_proxies = list.iter().map(|p| trusted_proxy(p)).collect::<anyhow::Result<_>>()?;
+        server.trusted_proxies = list.iter().map(|p| network("trusted_proxies", p)).collect::<anyhow::Result<_>>()?;
+    }
+
+    if let Some(list) = file.server.metrics_from {
+        server.metrics_from = list.iter().map(|p| network("metrics_from", p)).collect::<anyhow::Result<_>>()?;
     }
 
     let s = &mut server.support;
@@ -222,11 +229,11 @@ pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow
     Ok(Settings { listen, database_url, server })
 }
 
-/// A proxy's address (`192.0.2.10`, `::1`) or network (`10.0.0.0/8`).
-fn trusted_proxy(text: &str) -> anyhow::Result<ipnet::IpNet> {
+/// An address (`192.0.2.10`, `::1`) or a network (`10.0.0.0/8`).
+fn network(field: &str, text: &str) -> anyhow::Result<ipnet::IpNet> {
     text.parse::<ipnet::IpNet>()
         .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-        .with_context(|| format!("trusted_proxies: {text:?} is not an address or a network (10.0.0.0/8)"))
+        .with_context(|| format!("{field}: {text:?} is not an address or a network (10.0.0.0/8)"))
 }
 
 #[cfg(test)]

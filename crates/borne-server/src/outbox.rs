@@ -4,10 +4,13 @@
 //! every replica sends it, retrying temporary failures with backoff and
 //! jitter until it is delivered or what it carries is no longer valid.
 //!
-//! - **Claims**: a worker takes due rows with a lease (`claimed_until`), in
-//!   one statement: `FOR UPDATE SKIP LOCKED` on PostgreSQL, the single
-//!   writer on SQLite; two replicas never hold the same row. A worker that
-//!   dies mid-send leaves its rows to be taken again when the lease ends.
+//! - **Claims**: a worker takes one due message at a time with a lease
+//!   (`claimed_until`), in one statement: `FOR UPDATE SKIP LOCKED` on
+//!   PostgreSQL, the single writer on SQLite; two replicas never hold the
+//!   same row. A send is cut at [`SEND_TIMEOUT`], before its lease ends, and
+//!   a worker records an outcome only while the lease it set is still on the
+//!   row. A worker that dies mid-send leaves the row to be taken again when
+//!   the lease ends.
 //! - **Validity**: before each try the carried secret must still be live (a
 //!   proof neither used, nor replaced, nor redeemed by its code, nor
 //!   expired; a temporary password neither used nor expired) and the row
@@ -48,12 +51,15 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use zeroize::Zeroizing;
 
-/// A worker's lease on a message: longer than the slowest transport's
-/// timeout (SMTP, 30 s).
+/// A worker's lease on a message: longer than a send may last
+/// ([`SEND_TIMEOUT`]), so that no other worker takes a message being sent.
 const LEASE_SECS: i64 = 60;
+/// A send that lasts longer is a temporary failure (retried later).
+const SEND_TIMEOUT: Duration = Duration::from_secs(45);
 /// A worker's lease on a form: looking one up takes milliseconds.
 const REQUEST_LEASE_SECS: i64 = 10;
-/// Rows a worker takes at once.
+/// Forms a worker takes at once (messages: one at a time, so that each is
+/// sent within its own lease).
 const BATCH: i64 = 8;
 /// How often an idle worker looks for due rows (it is also woken at once
 /// when this process queues something).
@@ -244,26 +250,38 @@ struct Due {
     sealed: Option<String>,
     attempts: i64,
     valid_until: i64,
+    /// The lease's end this worker set: its updates apply only while the
+    /// row is still its own.
+    lease: i64,
 }
 
 type DueRow = (String, String, String, Option<i64>, Option<String>, Option<String>, Option<String>, i64, i64);
 
 impl Db {
-    /// Takes up to `limit` due rows with a lease, so that no other worker
-    /// (of this replica or another) takes them meanwhile.
-    async fn take_due(&self, now: i64, limit: i64) -> anyhow::Result<Vec<Due>> {
-        let pick = "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1
-                    AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY next_attempt_at LIMIT $3";
-        let pick = if self.is_postgres() { format!("{pick} FOR UPDATE SKIP LOCKED") } else { pick.to_owned() };
+    /// `pick` (a `SELECT id … LIMIT`) as the rows to lease: on PostgreSQL
+    /// rows another worker is leasing right now are skipped, not waited for.
+    fn leasable(&self, pick: &str) -> String {
+        if self.is_postgres() {
+            format!("{pick} FOR UPDATE SKIP LOCKED")
+        } else {
+            pick.to_owned()
+        }
+    }
+
+    /// Takes the next due message with a lease, so that no other worker (of
+    /// this replica or another) takes it meanwhile.
+    async fn take_due(&self, now: i64) -> anyhow::Result<Option<Due>> {
+        let pick = self.leasable(
+            "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1
+             AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY next_attempt_at LIMIT 1",
+        );
         let sql = format!(
             "UPDATE outbox SET claimed_until = $2, attempts = attempts + 1 WHERE id IN ({pick})
              RETURNING id, channel, kind, member_id, proof_id, temporary_password_id, sealed, attempts, valid_until"
         );
-        let rows: Vec<DueRow> =
-            sqlx::query_as(&sql).bind(now).bind(now + LEASE_SECS).bind(limit).fetch_all(&self.pool).await.context("outbox: take due rows")?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, channel, kind, member_id, proof_id, temporary_password_id, sealed, attempts, valid_until)| Due {
+        let lease = now + LEASE_SECS;
+        let row: Option<DueRow> = sqlx::query_as(&sql).bind(now).bind(lease).fetch_optional(&self.pool).await.context("outbox: take a due message")?;
+        Ok(row.map(|(id, channel, kind, member_id, proof_id, temporary_password_id, sealed, attempts, valid_until)| Due {
                 id,
                 channel,
                 kind,
@@ -271,10 +289,10 @@ impl Db {
                 proof_id,
                 temporary_password_id,
                 sealed,
-                attempts,
-                valid_until,
-            })
-            .collect())
+            attempts,
+            valid_until,
+            lease,
+        }))
     }
 
     /// True while what the row carries can still be used.
@@ -305,24 +323,30 @@ impl Db {
         Ok(true)
     }
 
-    /// Ends a row: `sent`, `failed` or `dropped`; its content is deleted.
-    async fn finish(&self, id: &str, state: &str, error: Option<&str>, now: i64) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET state = $1, sealed = NULL, claimed_until = NULL, done_at = $2, last_error = $3 WHERE id = $4")
-            .bind(state)
-            .bind(now)
-            .bind(error)
-            .bind(id)
+    /// Ends a row this worker holds: `sent`, `failed` or `dropped`; its
+    /// content is deleted.
+    async fn finish(&self, due: &Due, state: &str, error: Option<&str>, now: i64) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET state = $1, sealed = NULL, claimed_until = NULL, done_at = $2, last_error = $3
+             WHERE id = $4 AND claimed_until = $5",
+        )
+        .bind(state)
+        .bind(now)
+        .bind(error)
+        .bind(&due.id)
+        .bind(due.lease)
             .execute(&self.pool)
             .await
             .context("outbox: finish")?;
         Ok(())
     }
 
-    async fn retry_at(&self, id: &str, at: i64, error: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET claimed_until = NULL, next_attempt_at = $1, last_error = $2 WHERE id = $3")
+    async fn retry_at(&self, due: &Due, at: i64, error: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE outbox SET claimed_until = NULL, next_attempt_at = $1, last_error = $2 WHERE id = $3 AND claimed_until = $4")
             .bind(at)
             .bind(error)
-            .bind(id)
+            .bind(&due.id)
+            .bind(due.lease)
             .execute(&self.pool)
             .await
             .context("outbox: schedule a retry")?;
@@ -356,8 +380,7 @@ impl Db {
     }
 
     async fn take_requests(&self, now: i64, limit: i64) -> anyhow::Result<Vec<(String, String, String, i64)>> {
-        let pick = "SELECT id FROM pending_requests WHERE claimed_until IS NULL OR claimed_until < $1 ORDER BY created_at LIMIT $3";
-        let pick = if self.is_postgres() { format!("{pick} FOR UPDATE SKIP LOCKED") } else { pick.to_owned() };
+        let pick = self.leasable("SELECT id FROM pending_requests WHERE claimed_until IS NULL OR claimed_until < $1 ORDER BY created_at LIMIT $3");
         let sql = format!("UPDATE pending_requests SET claimed_until = $2 WHERE id IN ({pick}) RETURNING id, procedure, sealed, created_at");
         sqlx::query_as(&sql).bind(now).bind(now + REQUEST_LEASE_SECS).bind(limit).fetch_all(&self.pool).await.context("pending requests: take")
     }
@@ -452,7 +475,7 @@ async fn round(state: &AppState) -> anyhow::Result<usize> {
             Err(crate::error::Failure::Member(_)) => state.db.forget_request(&id).await?,
         }
     }
-    for due in state.db.take_due(now, BATCH).await? {
+    if let Some(due) = state.db.take_due(now).await? {
         handled += 1;
         state.outbox.hold(&due.id);
         let result = try_one(state, &due).await;
@@ -469,7 +492,7 @@ async fn try_one(state: &AppState, due: &Due) -> anyhow::Result<()> {
     let meters = &state.outbox.inner.meters;
     let detail = |what: &str| format!("{} {what}", due.kind);
     if !state.db.still_valid(due, now).await? {
-        state.db.finish(&due.id, "dropped", Some("no longer valid"), now).await?;
+        state.db.finish(due, "dropped", Some("no longer valid"), now).await?;
         meters.dropped.get_or_create(&label(channel)).inc();
         state.db.audit(Event::MessageDropped, due.member_id, Some(&detail("no longer valid"))).await;
         tracing::warn!(message_id = %due.id, kind = %due.kind, %channel, "message dropped: what it carries is no longer valid");
@@ -477,28 +500,35 @@ async fn try_one(state: &AppState, due: &Due) -> anyhow::Result<()> {
     }
     let content = due.sealed.as_deref().and_then(|s| state.outbox.sealer().open(&due.id, s));
     let Some(content) = content.and_then(|plain| serde_json::from_slice::<Content>(&plain).ok()) else {
-        state.db.finish(&due.id, "dropped", Some("unreadable"), now).await?;
+        state.db.finish(due, "dropped", Some("unreadable"), now).await?;
         meters.dropped.get_or_create(&label(channel)).inc();
         state.db.audit(Event::MessageDropped, due.member_id, Some(&detail("unreadable"))).await;
         tracing::error!(message_id = %due.id, kind = %due.kind, %channel, "message dropped: its content cannot be opened (the outbox key changed?)");
         return Ok(());
     };
-    let sent = match channel {
-        Channel::Email => state.delivery.email(&content.to, &content.message).await,
-        Channel::Sms => state.delivery.sms(&content.to, &content.message).await,
+    let send = async {
+        match channel {
+            Channel::Email => state.delivery.email(&content.to, &content.message).await,
+            Channel::Sms => state.delivery.sms(&content.to, &content.message).await,
+        }
     };
+    // Never past the lease: another worker could then take the message.
+    let sent = tokio::time::timeout(SEND_TIMEOUT, send).await.unwrap_or(Err(match channel {
+        Channel::Email => DeliveryError::Smtp { kind: "timeout", code: None },
+        Channel::Sms => DeliveryError::GatewayUnreachable { timeout: true },
+    }));
     drop(content);
     let now = crate::db::now();
     match sent {
         Ok(()) => {
-            state.db.finish(&due.id, "sent", None, now).await?;
+            state.db.finish(due, "sent", None, now).await?;
             tracing::info!(message_id = %due.id, kind = %due.kind, %channel, attempts = due.attempts, "message sent");
             meters.sent.get_or_create(&label(channel)).inc();
             state.db.audit(Event::MessageSent, due.member_id, Some(&due.kind)).await;
         }
         Err(e) if e.is_permanent() => {
             let error = e.to_string();
-            state.db.finish(&due.id, "failed", Some(&error), now).await?;
+            state.db.finish(due, "failed", Some(&error), now).await?;
             meters.failed.get_or_create(&label(channel)).inc();
             state.db.audit(Event::MessageFailed, due.member_id, Some(&detail(&error))).await;
             tracing::error!(message_id = %due.id, kind = %due.kind, %channel, error = %e, "message failed permanently: not retried");
@@ -508,7 +538,7 @@ async fn try_one(state: &AppState, due: &Due) -> anyhow::Result<()> {
             let delay = state.outbox.inner.retry.delay(due.attempts);
             let at = now + i64::try_from(delay.as_secs()).unwrap_or(i64::MAX / 4).max(0);
             // Sub-second delays (tests) still wait: the next round is due at once.
-            state.db.retry_at(&due.id, at, &error).await?;
+            state.db.retry_at(due, at, &error).await?;
             meters.retried.get_or_create(&label(channel)).inc();
             state.db.audit(Event::MessageDeferred, due.member_id, Some(&detail(&error))).await;
             let retry_at = time::OffsetDateTime::from_unix_timestamp(at)

@@ -31,7 +31,10 @@
 //!
 //! Memory: when more than [`ThrottleConfig::max_tracked`] keys are held,
 //! the keys whose budget has refilled completely are forgotten
-//! (`retain_recent`: no information is lost).
+//! (`retain_recent`: no information is lost), at most once a second, and
+//! every minute by the maintenance task. Keys still within their window are
+//! kept, so a flood from more distinct addresses than `max_tracked` within a
+//! minute can hold more (about 100 bytes each).
 //! Log lines carry the kind of limit and, for addresses, a keyed hash
 //! (`client`, per process) rather than the address.
 
@@ -121,6 +124,9 @@ struct Inner {
     /// Key of the `client` tags in log lines.
     tag_key: [u8; 32],
     warned_no_address: AtomicBool,
+    /// For the once-a-second sweep of [`Throttle::take`].
+    started: std::time::Instant,
+    last_sweep: std::sync::atomic::AtomicU64,
 }
 
 impl Throttle {
@@ -137,14 +143,21 @@ impl Throttle {
                 support,
                 tag_key,
                 warned_no_address: AtomicBool::new(false),
+                started: std::time::Instant::now(),
+                last_sweep: std::sync::atomic::AtomicU64::new(u64::MAX),
             }),
         }
     }
 
     /// Takes one request from `key`'s budget; else the seconds until one is back.
     fn take<K: Hash + Eq + Clone>(&self, limiter: &DefaultKeyedRateLimiter<K>, key: &K) -> Result<(), u64> {
+        // At most once a second (a full sweep locks every shard), however
+        // many requests arrive while the table is over its size.
         if limiter.len() > self.inner.config.max_tracked {
-            limiter.retain_recent();
+            let second = self.inner.started.elapsed().as_secs();
+            if self.inner.last_sweep.swap(second, Ordering::Relaxed) != second {
+                limiter.retain_recent();
+            }
         }
         limiter.check_key(key).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.inner.clock.now());

@@ -113,7 +113,7 @@ async fn kill_9_right_after_the_answer_then_a_restart_delivers_once(backend: Bac
     child.0.wait().unwrap();
 
     let relay = SmtpServer::start_on(port, Rcpt::Accept).await;
-    let mut child = start();
+    let child = start();
     ready(http.clone(), listen.clone()).await;
     // A form or a message the killed process had in hand is taken again when
     // its lease ends (10 s for a form): wait longer than `next()` does.
@@ -273,4 +273,19 @@ async fn a_shutdown_leaves_the_message_queued_for_the_next_start(backend: Backen
     assert_eq!(relay.next().await.rcpt_to, vec![JEANNE.email.to_string()]);
     again.shutdown().await;
     drop(database);
+}
+
+/// `/metrics` moves when a public form matched an account: only the
+/// configured addresses may read it (loopback by default).
+#[tokio::test]
+async fn metrics_are_served_only_to_the_configured_addresses() {
+    let mut config = common::local_config();
+    config.metrics_from = vec!["127.0.0.2/32".parse().unwrap()];
+    let s = TestServer::start_with(&Backend::Sqlite, config).await;
+    let from = |last: u8| reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, last])).build().unwrap();
+    let refused = from(1).get(s.url("/metrics")).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    let served = from(2).get(s.url("/metrics")).send().await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert!(served.text().await.unwrap().contains("borne_outbox_pending"));
 }

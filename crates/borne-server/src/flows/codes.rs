@@ -2,8 +2,8 @@
 //!
 //! The answer never tells whether the identifier matched an account or
 //! whether a live code exists for it: every submission takes a try from a
-//! counter kept per member and purpose (per identifier when it names nobody,
-//! [`crate::counters`]) *before* anything is compared, the same queries run
+//! counter kept per purpose and identifier as typed ([`crate::counters`])
+//! *before* anything is compared, the same queries run
 //! either way, and a wrong code answers `code_invalid` with the tries left
 //! of that counter, then `code_expired` once they are spent — for a member
 //! with a live code, a member without one, and an identifier of nobody alike.
@@ -26,11 +26,11 @@ pub(crate) async fn verify(state: &AppState, purpose: Purpose, identifier: &Iden
     let member = state.db.member_by_identifier(identifier).await?;
     let member_id = member.as_ref().map(|m| m.id);
     let pepper = &state.config.pepper;
-    let who = match member_id {
-        Some(id) => format!("member:{id}"),
-        None => format!("identifier:{}", identifier.canonical()),
-    };
-    let subject = counters::subject(pepper, Scope::CodeTries, &[purpose_name(purpose).as_bytes(), who.as_bytes()]);
+    // Keyed by the identifier as typed, known or not, so that the count says
+    // nothing of which identifiers belong to one account; a member's code
+    // itself takes at most CODE_TRIES submissions (crate::proofs), whichever
+    // identifier they come with.
+    let subject = counters::subject(pepper, Scope::CodeTries, &[purpose_name(purpose).as_bytes(), identifier.canonical().as_bytes()]);
     let attempts_left = match state.db.take_attempt(Scope::CodeTries, &subject, CODE_LIMIT).await? {
         Taken::Granted { n } => u32::try_from((CODE_TRIES - n).max(0)).unwrap_or(0),
         Taken::Spent { .. } => {

@@ -50,6 +50,8 @@ pub(crate) async fn start(state: &AppState, client: &ClientId, nir: &Nir, birthd
     }
     let nir_subject = counters::subject(pepper, Scope::UnlockNir, &[nir.as_str().as_bytes()]);
     if let Taken::Spent { retry_after_secs } = state.db.take_attempt(Scope::UnlockNir, &nir_subject, NIR_LIMIT).await? {
+        // Nothing was compared: the client's attempt is not spent.
+        state.db.give_back(Scope::UnlockClient, &client_subject).await?;
         tracing::info!(outcome = "too_many_identity_failures", limit = "nir", "unlock refused");
         return Err(BorneError::TooManyRequests { retry_after_secs }.into());
     }
@@ -116,7 +118,7 @@ pub(crate) async fn send(state: &AppState, unlock_id: &str, channel: Channel) ->
     };
     if let Issued::Queued(queued) = &issued {
         state.outbox.queued(queued);
-    } else {
+    } else if let Issued::BudgetSpent = issued {
         state.db.audit(Event::MessageBudgetSpent, Some(member.id), Some(if channel == Channel::Sms { "unlock_sms" } else { "unlock_email" })).await;
         tracing::info!(member_id = member.id, channel = ?channel, outcome = "budget_spent", "unlock message not sent");
         return Ok(option);
