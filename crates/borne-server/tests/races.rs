@@ -25,6 +25,7 @@ on_each_backend! {
     the_code_answer_does_not_tell_whether_a_request_matched,
     concurrent_wrong_current_passwords_block_the_account_and_revoke_its_sessions(flavor = "multi_thread", worker_threads = 4),
     a_signed_request_replayed_to_another_replica_is_refused,
+    one_signed_request_fired_twenty_times_at_once_on_two_replicas_is_accepted_once(flavor = "multi_thread", worker_threads = 4),
 }
 
 const BIRTH_PAUL: &str = "02/11/1965";
@@ -466,4 +467,40 @@ async fn every_request_must_be_signed_when_signatures_are_required() {
         .await
         .unwrap();
     assert_eq!(signed.status(), StatusCode::OK);
+}
+
+/// Point 6. The same signed request sent 20 times at once, 10 to each
+/// replica: exactly one is accepted.
+async fn one_signed_request_fired_twenty_times_at_once_on_two_replicas_is_accepted_once(backend: Backend) {
+    let mut config = common::local_config();
+    config.devices.enrolment_secret = Some(Secret::new("inscription-des-bornes-2024"));
+    let s = TestServer::start_with(&backend, config).await;
+    let r = s.replica().await;
+    let enrolled = post(&s.http, s.url("/v1/devices"), json!({ "enrolment_secret": "inscription-des-bornes-2024", "name": "Agence de Colmar, borne 3" })).await;
+    let id = enrolled.body["device_id"].as_str().unwrap().to_owned();
+    let key = Secret::new(enrolled.body["device_key"].as_str().unwrap());
+    let body = serde_json::to_vec(&json!({ "version": "1.0.0", "healthy": true, "detail": null })).unwrap();
+    let ts = time::OffsetDateTime::now_utc().unix_timestamp();
+    let signature = devices::sign(&key, "POST", "/v1/devices/heartbeat", ts, &body).unwrap();
+    let urls = [s.url("/v1/devices/heartbeat"), r.url("/v1/devices/heartbeat")];
+    let http = s.http.clone();
+    let answers = at_once(20, |i| {
+        let (http, url, id, signature, body) = (http.clone(), urls[i % 2].clone(), id.clone(), signature.clone(), body.clone());
+        async move {
+            let resp = http
+                .post(url)
+                .header("content-type", "application/json")
+                .header(devices::DEVICE_HEADER, id)
+                .header(devices::TIMESTAMP_HEADER, ts.to_string())
+                .header(devices::SIGNATURE_HEADER, signature)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            resp.status()
+        }
+    })
+    .await;
+    assert_eq!(answers.iter().filter(|s| **s == StatusCode::NO_CONTENT).count(), 1, "{answers:?}");
+    assert_eq!(answers.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count(), 19, "{answers:?}");
 }
