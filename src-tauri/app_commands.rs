@@ -30,6 +30,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "verify_code",
     "reset_password",
     "cancel_procedure",
+    "start_procedure",
     "wipe",
     "staff_exit",
 ];

@@ -279,7 +279,7 @@ pub fn device_status(device: State<'_, DeviceState>) -> DeviceStatus {
 
 /// PC mode: the identifier kept in the OS keyring; always null at a kiosk.
 #[tauri::command]
-pub async fn remembered_identifier(device: State<'_, DeviceState>) -> Result<Option<String>, crate::ui_error::UiError> {
+pub async fn remembered_identifier(device: State<'_, DeviceState>) -> Result<Option<String>, app_core::UiError> {
     Ok(device.remembered_identifier().await)
 }
 

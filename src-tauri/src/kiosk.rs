@@ -341,7 +341,7 @@ mod tests {
     fn the_deb_registers_the_borne_scheme_and_hands_over_the_link() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json")).unwrap()).unwrap();
-        assert_eq!(conf["plugins"]["deep-link"]["desktop"]["schemes"], serde_json::json!([crate::deep_link::SCHEME]));
+        assert_eq!(conf["plugins"]["deep-link"]["desktop"]["schemes"], serde_json::json!([app_core::LINK_SCHEME]));
         let template = conf["bundle"]["linux"]["deb"]["desktopTemplate"].as_str().expect("a desktop template for the .deb");
         let template = std::fs::read_to_string(root.join(template)).unwrap();
         assert!(template.lines().any(|l| l == "Exec={{exec}} %u"), "{template}");

@@ -1,7 +1,8 @@
 //! Borne Adhérent, the Tauri app: a thin layer of commands over plain Rust.
-//! The rules live in `borne-core`, the backend calls in `borne-client`, the
-//! insurer's profile and guides in `borne-content`; this crate only wires
-//! them to the window and holds the member's session and procedure.
+//! The session and the procedures live in `borne-app` (imported as
+//! `app_core`), the rules in `borne-core`, the insurer's profile and guides
+//! in `borne-content`; this crate wires them to the window, with the kiosk's
+//! and the member's PC's policies and the logs.
 
 mod backend;
 mod commands;
@@ -12,7 +13,6 @@ mod kiosk;
 mod logging;
 pub mod rendering;
 mod state;
-mod ui_error;
 #[cfg(test)]
 mod webview_surface;
 
@@ -122,6 +122,7 @@ pub fn run() {
             procedures::verify_code,
             procedures::reset_password,
             procedures::cancel_procedure,
+            procedures::start_procedure,
             kiosk_commands::wipe,
             kiosk_commands::staff_exit,
         ])

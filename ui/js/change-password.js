@@ -5,7 +5,7 @@ import { invoke } from "../ipc.js";
 import { app } from "./state.js";
 import { t, onLangChange } from "./i18n.js";
 import { byTestid, currentScreen, onShow, screenRoot } from "./screens.js";
-import { clearErrors, clearScreen, needsStart, onSubmit, showError } from "./forms.js";
+import { clearErrors, clearScreen, onSubmit, showError } from "./forms.js";
 import { attachPasswordRules } from "./password-rules.js";
 import { enterSpace } from "./space.js";
 
@@ -26,13 +26,6 @@ function render() {
   byTestid("change-password-lead", S).textContent = t(withCurrent() ? "change.lead_space" : "change.lead_new");
 }
 
-/** What this screen needs: a session, or the token of an unlock e-mail's code. */
-function ready() {
-  if (app.changeOrigin === "space") return app.session === "full";
-  if (app.changeOrigin === "temporary") return app.session === "temporary";
-  return app.flow.token;
-}
-
 async function submit() {
   clearErrors(S);
   const args = {
@@ -44,10 +37,7 @@ async function submit() {
   newPassword.value = "";
   confirmation.value = "";
   rules.refresh();
-  if (!ready()) {
-    needsStart(S);
-    return;
-  }
+  // Without a session or an unlock's code the Rust side refuses (code_expired: "start with the form").
   try {
     const member = await invoke("change_password", args);
     clearScreen(S);

@@ -5,30 +5,29 @@
 import { invoke } from "../ipc.js";
 import { app } from "./state.js";
 import { show } from "./screens.js";
-import { clearErrors, clearScreen, needsStart, showError } from "./forms.js";
+import { clearErrors, clearScreen, showError } from "./forms.js";
 import { startCooldown } from "./resend.js";
+import { setStepper } from "./walkthrough.js";
 
-/** `flow`'s message went out: its answer, then the "sent" screen. */
-export function showSent(flow, form, sent, answer) {
-  app.flow.sent = flow;
-  app.flow.token = false;
+/** The form's message went out: its answer, then the "sent" screen. */
+export function showSent(form, sent, answer) {
   app.flow.messages[sent] = answer.message;
-  startCooldown();
+  setStepper(answer.stepper);
+  startCooldown(answer.cooldown_secs);
   clearScreen(form);
   clearScreen(sent);
   show(sent);
 }
 
-/** The code typed on the `sent` screen of `flow`: on to the reset screen. */
-export async function submitCode(flow, sent, code) {
+/**
+ * The code typed on the `sent` screen: on to the reset screen (the Rust side
+ * refuses it, `code_expired`, when no message of this procedure went out).
+ */
+export async function submitCode(sent, code) {
   clearErrors(sent);
-  if (app.flow.sent !== flow) {
-    needsStart(sent);
-    return;
-  }
   try {
-    await invoke("verify_code", { code: code.value.trim() });
-    app.flow.token = true;
+    const answer = await invoke("verify_code", { code: code.value.trim() });
+    setStepper(answer.stepper);
     clearScreen(sent);
     clearScreen("reset");
     show("reset");

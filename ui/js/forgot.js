@@ -30,7 +30,7 @@ async function submitForm() {
       memberNumber: valueIfShown(memberNumber),
       email: valueIfShown(email),
     });
-    showSent("forgot", S, SENT, answer);
+    showSent(S, SENT, answer);
   } catch (err) {
     showError(S, err);
   }
@@ -43,7 +43,7 @@ function renderMessage() {
 
 export function initForgot() {
   onSubmit(document.getElementById("forgot-form"), submitForm);
-  onSubmit(document.getElementById("forgot-code-form"), () => submitCode("forgot", SENT, code));
+  onSubmit(document.getElementById("forgot-code-form"), () => submitCode(SENT, code));
 
   // Field (A) is checked as soon as the member leaves it, like at log-in.
   identifier.addEventListener("blur", async () => {

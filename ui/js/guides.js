@@ -6,7 +6,7 @@ import { app, offers } from "./state.js";
 import { t, onLangChange } from "./i18n.js";
 import { byTestid, currentScreen, screenRoot, show } from "./screens.js";
 import { clearErrors, showAlert } from "./forms.js";
-import { render as renderWalkthrough, setProcedure } from "./walkthrough.js";
+import { render as renderWalkthrough, setStepper } from "./walkthrough.js";
 import { onWipe } from "./wipe.js";
 
 const S = "guides";
@@ -58,7 +58,7 @@ function renderGuides() {
           "aria-describedby": headingId,
           text: t("guides.go"),
         });
-        go.addEventListener("click", () => goToStep(guide.procedure, step.screen));
+        go.addEventListener("click", () => goToStep(guide.procedure, n, step.screen));
         steps.append(
           el(
             "li",
@@ -79,10 +79,16 @@ function renderGuides() {
   );
 }
 
-/** Opens the screen of a step, with its procedure active for the walkthrough. */
-function goToStep(procedure, screen) {
+/** Opens the screen of step `n` of a guide, at that step on the Rust side. */
+async function goToStep(procedure, n, screen) {
   if (!screenRoot(screen)) return;
-  setProcedure(procedure);
+  try {
+    const answer = await invoke("start_procedure", { procedure, step: n });
+    setStepper(answer.stepper);
+    if (answer.stepper && screenRoot(answer.stepper.screen)) screen = answer.stepper.screen;
+  } catch (_) {
+    setStepper(null);
+  }
   // change-password works out its form (with or without the current password).
   if (screen === "change-password") app.changeOrigin = null;
   show(screen);

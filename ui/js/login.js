@@ -12,7 +12,7 @@ import { byTestid, onShow, show } from "./screens.js";
 import { clearErrors, clearScreen, looksLikeNir, onSubmit, setFieldError, showError } from "./forms.js";
 import { enterSpace } from "./space.js";
 import { startProcedure } from "./procedures.js";
-import { setProcedure } from "./walkthrough.js";
+import { setStepper } from "./walkthrough.js";
 
 const S = "login";
 const form = document.getElementById("login-form");
@@ -50,10 +50,12 @@ async function submit() {
       // SMS temporary password (MGEN guide, step 5): choose a new one first.
       app.session = "temporary";
       app.changeOrigin = "temporary";
+      setStepper(answer.stepper);
       clearScreen(S);
       clearScreen("change-password");
       show("change-password");
     } else {
+      setStepper(answer.stepper);
       enterSpace(member);
     }
   } catch (err) {
@@ -128,7 +130,7 @@ export function initLogin() {
 
   byTestid("back-home", S).addEventListener("click", () => {
     clearScreen(S);
-    setProcedure(null);
+    setStepper(null);
     show("home");
   });
 }

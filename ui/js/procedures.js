@@ -1,11 +1,12 @@
-// Entering and leaving a procedure: its entry points set the procedure the
-// walkthrough follows; "Annuler" (`cancel`) forgets it on the Rust side
-// (`cancel_procedure`) and goes back to the log-in form.
+// Entering and leaving a procedure: its entry points start it on the Rust
+// side (`start_procedure`), whose answer says which screen and step to show;
+// "Annuler" (`cancel`) forgets it there (`cancel_procedure`) and goes back
+// to the log-in form.
 import { invoke } from "../ipc.js";
 import { app, formBefore, resetFlow } from "./state.js";
 import { allByTestid, byTestid, currentScreen, screenOf, show } from "./screens.js";
 import { busy, clearScreen } from "./forms.js";
-import { setProcedure } from "./walkthrough.js";
+import { setStepper } from "./walkthrough.js";
 import { stopCooldown } from "./resend.js";
 
 /** The screens whose fields belong to a procedure. */
@@ -17,12 +18,19 @@ export const PROCEDURE_SCREENS = [
 const FIRST_SCREEN = { login: "login", forgot: "forgot", unlock: "unlock", register: "register" };
 
 /**
- * Opens the first form of `procedure`, emptied, with that procedure active;
- * `prefill` = {testid: value} for fields the member already typed elsewhere.
+ * Opens the first form of `procedure`, emptied, at the step the Rust side
+ * answers; `prefill` = {testid: value} for fields the member already typed
+ * elsewhere.
  */
-export function startProcedure(procedure, prefill = {}) {
-  const screen = FIRST_SCREEN[procedure] || "login";
-  setProcedure(procedure);
+export async function startProcedure(procedure, prefill = {}) {
+  let screen = FIRST_SCREEN[procedure] || "login";
+  try {
+    const answer = await invoke("start_procedure", { procedure });
+    setStepper(answer.stepper);
+    if (answer.stepper) screen = answer.stepper.screen;
+  } catch (_) {
+    setStepper(null);
+  }
   clearScreen(screen);
   for (const [testid, value] of Object.entries(prefill)) {
     const input = byTestid(testid, screen);
@@ -41,8 +49,10 @@ export function forgetProcedures() {
 
 export async function cancelProcedure() {
   const screen = currentScreen();
+  let stepper = null;
   try {
-    await invoke("cancel_procedure");
+    // Also ends a temporary-password session.
+    stepper = (await invoke("cancel_procedure")).stepper;
   } catch (_) {
     // Nothing to forget, or the app restarted: go back anyway.
   }
@@ -53,21 +63,13 @@ export async function cancelProcedure() {
     show("space");
     return;
   }
-  // A temporary-password session allows nothing but choosing a password.
-  if (app.session === "temporary") {
-    try {
-      await invoke("logout");
-    } catch (_) {
-      // Forgotten locally anyway.
-    }
-    app.session = null;
-  }
+  if (app.session === "temporary") app.session = null;
   forgetProcedures();
+  setStepper(stepper);
   if (app.session === "full") {
     show("space");
     return;
   }
-  setProcedure("login");
   clearScreen("login");
   show("login");
 }

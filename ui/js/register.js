@@ -26,7 +26,7 @@ async function submitForm() {
       birthdate: birthdate.value,
       email: email.value,
     });
-    showSent("register", S, SENT, answer);
+    showSent(S, SENT, answer);
   } catch (err) {
     showError(S, err);
   }
@@ -38,7 +38,7 @@ function renderMessage() {
 
 export function initRegister() {
   onSubmit(document.getElementById("register-form"), submitForm);
-  onSubmit(document.getElementById("register-code-form"), () => submitCode("register", SENT, code));
+  onSubmit(document.getElementById("register-code-form"), () => submitCode(SENT, code));
   onShow(SENT, renderMessage);
   onLangChange(() => {
     if (currentScreen() === SENT && !app.flow.messages[SENT]) renderMessage();

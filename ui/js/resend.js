@@ -6,16 +6,18 @@ import { invoke } from "../ipc.js";
 import { app } from "./state.js";
 import { t, onLangChange } from "./i18n.js";
 import { allByTestid, byTestid, screenOf } from "./screens.js";
-import { busy, clearErrors, needsStart, showError } from "./forms.js";
+import { busy, clearErrors, showError } from "./forms.js";
+import { setStepper } from "./walkthrough.js";
 
 let endsAt = 0;
 let timer = null;
 
-// Which sent message each screen's resend belongs to, and where its answer goes.
+// Where each screen's resend answer goes. The Rust side knows what to send
+// again, and refuses (`code_expired`) when nothing was sent.
 const SCREENS = {
-  "forgot-sent": { sent: ["forgot"], message: "forgot-sent-message" },
-  "register-sent": { sent: ["register"], message: "register-sent-message" },
-  "unlock-sent": { sent: ["unlock-email"], message: "unlock-sent-message" },
+  "forgot-sent": { message: "forgot-sent-message" },
+  "register-sent": { message: "register-sent-message" },
+  "unlock-sent": { message: "unlock-sent-message" },
 };
 
 function remaining() {
@@ -53,10 +55,6 @@ async function resend(button) {
   const spec = SCREENS[screen];
   if (!spec) return;
   clearErrors(screen);
-  if (!spec.sent.includes(app.flow.sent)) {
-    needsStart(screen);
-    return;
-  }
   let answer = null;
   await busy(button, async () => {
     try {
@@ -69,6 +67,7 @@ async function resend(button) {
     const message = byTestid(spec.message, screen);
     message.textContent = answer.message || t("unlock_sent.resent");
     app.flow.messages[screen] = message.textContent;
+    setStepper(answer.stepper);
     startCooldown(answer.cooldown_secs);
     message.focus();
   } else {

@@ -6,11 +6,11 @@
 import { invoke } from "../ipc.js";
 import { app } from "./state.js";
 import { byTestid, onShow, screenRoot, show } from "./screens.js";
-import { clearErrors, clearScreen, needsStart, onSubmit, showError } from "./forms.js";
+import { clearErrors, clearScreen, onSubmit, showError } from "./forms.js";
 import { attachPasswordRules } from "./password-rules.js";
 import { enterSpace } from "./space.js";
 import { startProcedure } from "./procedures.js";
-import { setProcedure } from "./walkthrough.js";
+import { setStepper } from "./walkthrough.js";
 import { onLangChange } from "./i18n.js";
 
 const S = "reset";
@@ -24,18 +24,15 @@ async function submit() {
   newPassword.value = "";
   confirmation.value = "";
   rules.refresh();
-  if (!app.flow.token) {
-    needsStart(S);
-    return;
-  }
   try {
     const answer = await invoke("reset_password", typed);
     clearScreen(S);
     if (answer && answer.member) {
       // After an unlock by e-mail the app logs the member in.
+      setStepper(answer.stepper);
       enterSpace(answer.member);
     } else {
-      app.flow.token = false;
+      setStepper(answer && answer.stepper);
       show("reset-done");
     }
   } catch (err) {
@@ -43,13 +40,17 @@ async function submit() {
   }
 }
 
-/** `{screen: "reset"}` from `take_deep_link` or the `deep-link` event. */
+/**
+ * `{screen, stepper}` from `take_deep_link` or the `deep-link` event: the
+ * reset screen of a forgotten password (or a registration), or the new
+ * password of an unlock by e-mail, as the Rust side says.
+ */
 export function openFromLink(link) {
-  if (!link || link.screen !== "reset") return false;
-  app.flow.token = true;
-  if (app.procedure !== "forgot" && app.procedure !== "register") setProcedure("forgot");
-  clearScreen(S);
-  show(S);
+  if (!link || !screenRoot(link.screen)) return false;
+  setStepper(link.stepper);
+  if (link.screen === "change-password") app.changeOrigin = "unlock";
+  clearScreen(link.screen);
+  show(link.screen);
   return true;
 }
 

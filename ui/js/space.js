@@ -7,7 +7,7 @@ import { wipe } from "./wipe.js";
 import { byTestid, show } from "./screens.js";
 import { busy, clearScreen } from "./forms.js";
 import { forgetProcedures } from "./procedures.js";
-import { setProcedure } from "./walkthrough.js";
+import { setStepper } from "./walkthrough.js";
 
 /** A full session is open: shows the space with the member's name. */
 export function enterSpace(member) {
@@ -41,7 +41,7 @@ export function initSpace() {
       app.session = null;
       forgetProcedures();
       byTestid("member-name", "space").textContent = "";
-      setProcedure(null);
+      setStepper(null);
       show("home");
     }),
   );

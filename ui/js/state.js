@@ -1,6 +1,8 @@
-// What the UI remembers between screens. No secret lives here: tokens,
-// unlock ids and temporary passwords stay on the Rust side; the UI only
-// knows which step the member has reached.
+// What the UI remembers between screens: view state only. The procedure
+// (which one, at which step, what it holds) is the Rust side's (borne-app):
+// the UI keeps the last `stepper` an answer gave, and what the answers said
+// to show. No secret lives here: tokens, unlock ids and temporary passwords
+// stay on the Rust side.
 
 export const app = {
   /** The answer of `app_info` (with `mode` and `kiosk`, see isKiosk and kioskConfig). */
@@ -17,8 +19,8 @@ export const app = {
   /** `[Guide]` and `[HelpTopic]` in the current language. */
   guides: [],
   help: [],
-  /** The procedure the walkthrough follows: login, forgot, unlock, register or null. */
-  procedure: null,
+  /** The last stepper the Rust side answered ({procedure, step, total, step_id, screen, screens}), or null. */
+  stepper: null,
   /** null, "temporary" (SMS temporary password) or "full". */
   session: null,
   /** Why change-password is shown: "space" (asks the current password), "temporary" or "unlock". */
@@ -28,12 +30,10 @@ export const app = {
 
 function emptyFlow() {
   return {
-    /** What was sent last: "forgot", "register", "unlock-sms", "unlock-email" or null. */
-    sent: null,
     /** The channels `unlock` offered, when the member must choose. */
     channels: null,
-    /** A code was accepted or a link opened: the new password may be chosen. */
-    token: false,
+    /** The channel the unlock message went by ("sms", "email"), as answered, or null. */
+    unlockChannel: null,
     /** The NIR typed in the unlock form, to prefill the log-in after an SMS. */
     unlockNir: "",
     /** The messages shown on forgot-sent, register-sent, unlock-sent (answers of the Rust side). */
@@ -47,7 +47,7 @@ export function resetFlow() {
 
 /** Forgets every procedure and session the UI knows of (the wipe, ui/js/wipe.js). */
 export function resetState() {
-  app.procedure = null;
+  app.stepper = null;
   app.session = null;
   app.changeOrigin = null;
   resetFlow();
@@ -80,6 +80,11 @@ export function offers(procedure) {
   return app.profile.procedures.includes(procedure);
 }
 
+/** The procedure of the last stepper answered, or null. */
+export function currentProcedure() {
+  return app.stepper ? app.stepper.procedure : null;
+}
+
 /**
  * The form a member must start from when a screen that needs earlier data
  * (a message sent, a code accepted, a session) is opened without it.
@@ -94,9 +99,9 @@ export function formBefore(screen) {
     case "unlock-sent":
       return "unlock";
     case "reset":
-      return app.procedure === "register" ? "register" : "forgot";
+      return currentProcedure() === "register" ? "register" : "forgot";
     case "change-password":
-      return app.procedure === "unlock" || app.changeOrigin === "unlock" ? "unlock" : "login";
+      return currentProcedure() === "unlock" || app.changeOrigin === "unlock" ? "unlock" : "login";
     default:
       return "login";
   }

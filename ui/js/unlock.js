@@ -11,6 +11,7 @@ import { clearErrors, clearScreen, needsStart, onSubmit, showAlert, showError } 
 import { startCooldown } from "./resend.js";
 import { startProcedure } from "./procedures.js";
 import { openLogin } from "./login.js";
+import { setStepper } from "./walkthrough.js";
 
 const S = "unlock";
 const CHANNEL = "unlock-channel";
@@ -30,13 +31,13 @@ async function submitForm() {
     await invoke("check_unlock", args);
     const answer = await invoke("unlock", args);
     app.flow.unlockNir = nir.value.trim();
-    app.flow.token = false;
+    app.flow.unlockChannel = null;
+    setStepper(answer.stepper);
     clearScreen(S);
     if (answer.sent) {
       // Only one contact known: used automatically, and the message says which.
       sent(answer.sent, "auto");
     } else {
-      app.flow.sent = null;
       app.flow.channels = answer.channels || [];
       clearScreen(CHANNEL);
       show(CHANNEL);
@@ -54,7 +55,7 @@ async function submitForm() {
 /** A message went out on `delivery.channel`: the unlock-sent screen. */
 function sent(delivery, how) {
   const channel = delivery.channel === "sms" ? "sms" : "email";
-  app.flow.sent = `unlock-${channel}`;
+  app.flow.unlockChannel = channel;
   app.flow.messages[SENT] = t(`unlock_sent.${how}_${channel}`, {
     masked: delivery.masked,
     insurer: (app.profile.support && app.profile.support.insurer) || app.profile.name,
@@ -81,10 +82,6 @@ function renderChannels() {
 
 async function submitChannel() {
   clearErrors(CHANNEL);
-  if (!app.flow.channels) {
-    needsStart(CHANNEL);
-    return;
-  }
   const chosen = screenRoot(CHANNEL).querySelector('input[name="channel"]:checked');
   if (!chosen) {
     const first = screenRoot(CHANNEL).querySelector('.choice:not([hidden]) input[name="channel"]');
@@ -98,6 +95,7 @@ async function submitChannel() {
   }
   try {
     const delivery = await invoke("unlock_send", { channel: chosen.value });
+    setStepper(delivery.stepper);
     clearScreen(CHANNEL);
     sent(delivery, "chosen");
   } catch (err) {
@@ -109,7 +107,7 @@ async function submitChannel() {
 
 function renderSent() {
   message.textContent = app.flow.messages[SENT] || t("unlock_sent.default");
-  const channel = app.flow.sent === "unlock-sms" ? "sms" : app.flow.sent === "unlock-email" ? "email" : null;
+  const channel = app.flow.unlockChannel;
   // Opened from a guide: both cases are shown, as in the guide.
   byTestid("unlock-sent-sms", SENT).hidden = channel === "email";
   byTestid("unlock-sent-email", SENT).hidden = channel === "sms";
@@ -117,13 +115,9 @@ function renderSent() {
 
 async function submitCode() {
   clearErrors(SENT);
-  if (app.flow.sent !== "unlock-email") {
-    needsStart(SENT);
-    return;
-  }
   try {
-    await invoke("verify_code", { code: code.value.trim() });
-    app.flow.token = true;
+    const answer = await invoke("verify_code", { code: code.value.trim() });
+    setStepper(answer.stepper);
     app.changeOrigin = "unlock";
     clearScreen(SENT);
     clearScreen("change-password");
@@ -158,10 +152,11 @@ export function initUnlock() {
 
   // SMS: log in with the NIR and the temporary password.
   byTestid("unlock-sent-login", SENT).addEventListener("click", () => {
-    if (!app.flow.sent) {
+    if (!app.flow.unlockChannel) {
       needsStart(SENT);
       return;
     }
+    // The stepper stays at this step: the Rust side shows it beside the log-in.
     openLogin(app.flow.unlockNir);
   });
 

@@ -1,6 +1,7 @@
-// The stepper beside the procedure forms: the steps of the active procedure
-// (from the `guides` command), the current one marked with
-// aria-current="step" = the first step whose `screen` is the current screen.
+// The stepper beside the procedure forms, as the Rust side answered it
+// (borne-app computes which procedure, which step, and beside which screens
+// it is shown): the steps' titles and notes come from the `guides` command,
+// the current one marked with aria-current="step".
 import { app } from "./state.js";
 import { t, onLangChange } from "./i18n.js";
 import { byTestid, currentScreen, onScreenChange } from "./screens.js";
@@ -11,9 +12,9 @@ const stepText = byTestid("walkthrough-step");
 const list = byTestid("walkthrough-list");
 const notes = byTestid("walkthrough-notes");
 
-/** The entry point chose a procedure (login, forgot, unlock, register, or null). */
-export function setProcedure(procedure) {
-  app.procedure = procedure;
+/** The `stepper` of a command's answer (or null: no procedure). */
+export function setStepper(stepper) {
+  app.stepper = stepper || null;
   render();
 }
 
@@ -28,16 +29,18 @@ function hide() {
 
 export function render() {
   const screen = currentScreen();
-  const guide = guideOf(app.procedure);
+  const at = app.stepper;
+  const guide = at ? guideOf(at.procedure) : null;
   const steps = (guide && guide.steps) || [];
-  const index = screen === "guides" ? -1 : steps.findIndex((s) => s.screen === screen);
-  if (index < 0) {
+  const index = at ? at.step - 1 : -1;
+  const shown = at && screen !== "guides" && Array.isArray(at.screens) && at.screens.includes(screen);
+  if (!shown || !steps[index]) {
     hide();
     return;
   }
   const step = steps[index];
   title.textContent = guide.title;
-  stepText.textContent = t("walkthrough.step", { n: index + 1, total: steps.length, title: step.title });
+  stepText.textContent = t("walkthrough.step", { n: at.step, total: at.total, title: step.title });
 
   list.replaceChildren(
     ...steps.map((s, i) => {

@@ -13,7 +13,7 @@ import { isKiosk, resetState } from "./state.js";
 import { show } from "./screens.js";
 import { clearScreen } from "./forms.js";
 import { stopCooldown } from "./resend.js";
-import { setProcedure } from "./walkthrough.js";
+import { setStepper } from "./walkthrough.js";
 
 const hooks = [];
 let pending = Promise.resolve();
@@ -68,7 +68,7 @@ export function wipeUi() {
   }
   resetState();
   stopCooldown();
-  setProcedure(null);
+  setStepper(null);
   try {
     window.localStorage.clear();
     window.sessionStorage.clear();

@@ -15,6 +15,8 @@
 //! No Tauri here: the app's commands call [`profile`], [`guides`] and
 //! [`help`] and send the values to the UI as JSON (docs/app-ipc.md).
 
+pub mod notices;
+
 use borne_core::support::Support;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

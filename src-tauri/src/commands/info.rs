@@ -3,7 +3,7 @@
 
 use crate::config::{AppConfig, Keyboard, Mode};
 use crate::state::AppState;
-use crate::ui_error::UiError;
+use app_core::{Opened, UiError};
 use borne_content::{Guide, HelpTopic, Profile};
 use borne_core::procedures::RESEND_COOLDOWN_SECS;
 use borne_core::{BorneError, Lang};
@@ -51,7 +51,7 @@ fn info_of(state: &AppState, config: &AppConfig) -> AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         lang: state.lang(),
         resend_cooldown_secs: RESEND_COOLDOWN_SECS,
-        profile: state.profile.clone(),
+        profile: state.profile().clone(),
         mode: config.mode,
         kiosk: KioskInfo {
             idle_timeout_secs: config.idle_timeout_secs,
@@ -64,15 +64,12 @@ fn info_of(state: &AppState, config: &AppConfig) -> AppInfo {
 
 #[tauri::command]
 pub fn set_language(state: State<'_, AppState>, lang: String) -> Result<(), UiError> {
-    let lang = Lang::parse(&lang).ok_or_else(|| state.fail(BorneError::BadRequest))?;
-    *state.lang.lock().unwrap_or_else(|p| p.into_inner()) = lang;
-    tracing::info!(?lang, "language chosen");
-    Ok(())
+    state.set_lang(&lang)
 }
 
 #[tauri::command]
 pub fn guides(state: State<'_, AppState>) -> Result<Vec<Guide>, UiError> {
-    borne_content::guides(&state.profile.id, state.lang()).map_err(|e| {
+    borne_content::guides(&state.profile().id, state.lang()).map_err(|e| {
         tracing::error!("guides unreadable: {e}");
         state.fail(BorneError::Unexpected)
     })
@@ -80,7 +77,7 @@ pub fn guides(state: State<'_, AppState>) -> Result<Vec<Guide>, UiError> {
 
 #[tauri::command]
 pub fn help(state: State<'_, AppState>) -> Result<Vec<HelpTopic>, UiError> {
-    borne_content::help(&state.profile.id, state.lang()).map_err(|e| {
+    borne_content::help(&state.profile().id, state.lang()).map_err(|e| {
         tracing::error!("help unreadable: {e}");
         state.fail(BorneError::Unexpected)
     })
@@ -88,8 +85,8 @@ pub fn help(state: State<'_, AppState>) -> Result<Vec<HelpTopic>, UiError> {
 
 /// The screen a `borne://` link asked for, once (the token stays here).
 #[tauri::command]
-pub async fn take_deep_link(state: State<'_, AppState>) -> Result<Option<crate::deep_link::Opened>, UiError> {
-    Ok(state.pending_link.lock().await.take())
+pub async fn take_deep_link(state: State<'_, AppState>) -> Result<Option<Opened>, UiError> {
+    Ok(state.take_link().await)
 }
 
 
@@ -101,7 +98,7 @@ pub async fn demo_messages(state: State<'_, AppState>) -> Result<Vec<borne_clien
     if !state.backend.demo {
         return Ok(Vec::new());
     }
-    let mut messages = state.backend.client.demo_outbox().await.map_err(|e| state.fail(e))?;
+    let mut messages = state.client().demo_outbox().await.map_err(|e| state.fail(e))?;
     messages.reverse();
     messages.truncate(10);
     Ok(messages)

@@ -4,7 +4,7 @@
 use crate::config::AppConfig;
 use crate::kiosk::{self, PinThrottle};
 use crate::state::AppState;
-use crate::ui_error::UiError;
+use app_core::UiError;
 use borne_core::Secret;
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -21,9 +21,9 @@ const CLEAR_PAGE_STORAGE: &str = "try { window.localStorage.clear(); window.sess
 /// attract screen (kiosk) or home (PC).
 #[tauri::command]
 pub async fn wipe(app: AppHandle, state: State<'_, AppState>) -> Result<(), UiError> {
-    *state.pending_link.lock().await = None;
+    state.forget_link().await;
     // The log-out forgets the session and the procedure even when the backend does not answer.
-    crate::commands::session::logout(state.clone()).await?;
+    state.logout().await;
     match app.get_webview_window(kiosk::MAIN) {
         Some(window) => {
             if let Err(e) = window.eval(CLEAR_PAGE_STORAGE) {

@@ -29,9 +29,7 @@ impl UiError {
             },
         }
     }
-}
 
-impl UiError {
     /// The same error, shown next to another field of the form.
     pub fn on(mut self, field: Field) -> UiError {
         self.field = Some(field);
