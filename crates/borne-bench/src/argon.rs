@@ -20,6 +20,9 @@ pub struct ArgonTiming {
     pub round_medians: Vec<Duration>,
     /// `cores` threads verifying at once: verifications and wall time, summed over rounds.
     parallel: (usize, Duration),
+    /// The same, in the windows timed between the load's slices, in order:
+    /// (verifications, wall time).
+    pub windows: Vec<(usize, Duration)>,
     password: Secret,
     stored: String,
     memory: HashingMemory,
@@ -38,6 +41,7 @@ impl ArgonTiming {
             times: Vec::new(),
             round_medians: Vec::new(),
             parallel: (0, Duration::ZERO),
+            windows: Vec::new(),
             password,
             stored,
             memory,
@@ -80,6 +84,40 @@ impl ArgonTiming {
         self.parallel.0 += per_thread * self.cores;
         self.parallel.1 += start.elapsed();
         Ok(())
+    }
+
+    /// `cores` threads verifying at once for about `length`, as between two
+    /// slices of the load: recorded in [`ArgonTiming::windows`], so that each
+    /// slice is compared with the machine's speed just before and after it.
+    pub fn window(&mut self, length: Duration) -> anyhow::Result<()> {
+        let (password, stored) = (&self.password, self.stored.as_str());
+        let start = Instant::now();
+        let deadline = start + length;
+        let per_thread: Vec<usize> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..self.cores)
+                .map(|_| {
+                    scope.spawn(|| -> anyhow::Result<usize> {
+                        let mut memory = HashingMemory::new();
+                        let mut done = 0;
+                        while Instant::now() < deadline {
+                            anyhow::ensure!(borne_server::verify_password_blocking(password, stored, &mut memory)?, "the timing password did not verify");
+                            done += 1;
+                        }
+                        Ok(done)
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().expect("a timing thread panicked")).collect::<anyhow::Result<_>>()
+        })?;
+        let wall = start.elapsed();
+        self.windows.push((per_thread.iter().sum(), wall));
+        Ok(())
+    }
+
+    /// Verifications per second in window `i` (see [`ArgonTiming::window`]).
+    pub fn window_rate(&self, i: usize) -> f64 {
+        let (n, wall) = self.windows[i];
+        n as f64 / wall.as_secs_f64().max(1e-9)
     }
 
     /// Median of every timed verification, all rounds together.

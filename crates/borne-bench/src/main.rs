@@ -42,6 +42,15 @@ struct Args {
     /// No more log-ins than this in all, warm-up included.
     #[arg(long, default_value_t = 1_000_000)]
     max_logins: u64,
+    /// The measured window is cut in this many slices; before each and after
+    /// the last, both cores verify Argon2id alone for `--reference-seconds`,
+    /// so each slice is compared with the machine's speed around it (this
+    /// virtual machine's speed drifts by tens of percent within minutes).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100))]
+    slices: u32,
+    /// Length of each reference window between slices, in seconds.
+    #[arg(long, default_value_t = 3)]
+    reference_seconds: u64,
     /// Argon2id verifications timed one after the other for the limit.
     #[arg(long, default_value_t = 30)]
     samples: usize,
@@ -110,24 +119,50 @@ fn run(args: &Args) -> anyhow::Result<Report> {
     })?;
     let setup = setup_start.elapsed();
 
+    let slices = args.slices;
     let plan = load::Plan {
         clients: args.clients,
         warmup: Duration::from_secs(args.warmup_seconds),
         measure: Duration::from_secs(args.seconds.max(1)),
         max_logins: args.max_logins,
     };
-    eprintln!("{} clients logging in for {} s (+{} s warm-up)…", plan.clients, plan.measure.as_secs(), plan.warmup.as_secs());
+    let slice_plan = load::Plan { measure: (plan.measure / slices).max(Duration::from_secs(1)), ..plan };
+    let reference = Duration::from_secs(args.reference_seconds.max(1));
+    eprintln!(
+        "{} clients logging in for {} s in {slices} slice(s) of {} s (+{} s warm-up each), {} s of Argon2id alone before each and after the last…",
+        plan.clients,
+        plan.measure.as_secs(),
+        slice_plan.measure.as_secs(),
+        plan.warmup.as_secs(),
+        reference.as_secs()
+    );
     let memory_before = procfs::memory()?;
     let peak_reset = procfs::reset_peak();
     let checks_before = server.metrics.password_checks();
     let check_cpu_before = server.metrics.password_check_cpu();
-    let cpu_before = procfs::CpuTimes::now()?;
-    let machine_before = procfs::machine_busy()?;
-    let load_start = Instant::now();
-    let load = load_rt.block_on(load::run(server.addr, Arc::new(credentials), plan))?;
-    let load_wall = load_start.elapsed();
-    let cpu_after = procfs::CpuTimes::now()?;
-    let machine_after = procfs::machine_busy()?;
+    let credentials = Arc::new(credentials);
+    let mut totals = SliceTotals::default();
+    let mut load: Option<load::Outcome> = None;
+    let mut slice_logins = Vec::new();
+    for _ in 0..slices {
+        argon.window(reference)?;
+        let cpu_before = procfs::CpuTimes::now()?;
+        let machine_before = procfs::machine_busy()?;
+        let start = Instant::now();
+        let slice = load_rt.block_on(load::run(server.addr, credentials.clone(), slice_plan))?;
+        totals.wall += start.elapsed();
+        let cpu_after = procfs::CpuTimes::now()?;
+        totals.process += cpu_after.process.saturating_sub(cpu_before.process);
+        totals.load_generator += cpu_after.threads_since(&cpu_before, report::LOAD_THREADS);
+        totals.machine += procfs::machine_busy()?.saturating_sub(machine_before);
+        slice_logins.push((slice.latencies.len(), slice.window));
+        match &mut load {
+            None => load = Some(slice),
+            Some(all) => all.merge(slice),
+        }
+    }
+    argon.window(reference)?;
+    let load = load.expect("at least one slice");
     let memory_after = procfs::memory()?;
     let checks = server.metrics.password_checks() - checks_before;
     let check_cpu = server.metrics.password_check_cpu().saturating_sub(check_cpu_before);
@@ -152,9 +187,20 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         memory_before,
         memory_after,
         peak_reset,
-        load_wall,
-        cpu_process: cpu_after.process.saturating_sub(cpu_before.process),
-        cpu_load_generator: cpu_after.threads_since(&cpu_before, report::LOAD_THREADS),
-        cpu_machine: machine_after.saturating_sub(machine_before),
+        slice_plan,
+        slice_logins,
+        load_wall: totals.wall,
+        cpu_process: totals.process,
+        cpu_load_generator: totals.load_generator,
+        cpu_machine: totals.machine,
     })
+}
+
+/// Sums over the load's slices (the reference windows between them excluded).
+#[derive(Default)]
+struct SliceTotals {
+    wall: Duration,
+    process: Duration,
+    load_generator: Duration,
+    machine: Duration,
 }
