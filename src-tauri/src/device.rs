@@ -9,10 +9,11 @@
 //! are never fatal: they become the staff-facing `problem` text (and a log
 //! line), never a crash and never a file.
 
+use borne_api::Coded;
 use crate::config::AppConfig;
 use crate::state::AppState;
 use borne_client::{Client, DeviceCredentials};
-use borne_core::api::HeartbeatRequest;
+use borne_api::HeartbeatRequest;
 use borne_core::{BorneError, Secret};
 use borne_device::{DeviceStore, StoreError};
 use serde::Serialize;

@@ -301,7 +301,7 @@ fn reset_link_opened_at_home_shows_the_reset_screen() {
         let backend = Backend::start(&[&m]).await?;
         // The member asked from elsewhere (another kiosk, the web site).
         let client = borne_client::Client::new(&backend.url()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let req = borne_core::api::ForgotPasswordRequest {
+        let req = borne_api::ForgotPasswordRequest {
             identifier: m.nir_typed.clone(),
             member_number: m.member_number.clone(),
             email: m.email.clone(),

@@ -3,7 +3,7 @@
 //! password rules (with what the app knows of the member).
 
 use crate::{App, PasswordCheck, UiError};
-use borne_core::error::Field;
+use crate::wire::Field;
 use borne_core::password::{broken_rules_with, check_with_in, PersonalInfo};
 use borne_core::{BirthDate, BorneError, Identifier, Nir, Secret};
 

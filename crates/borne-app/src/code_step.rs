@@ -4,7 +4,7 @@
 
 use crate::state::{purpose, Procedure};
 use crate::stepper::{ids, At};
-use crate::wire::MemberSummary;
+use crate::wire::{Coded, MemberSummary};
 use crate::{code, App, Progress, ResetDone, UiError};
 use borne_content::Procedure as Kind;
 use borne_core::{BorneError, Identifier, Secret};

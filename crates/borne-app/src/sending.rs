@@ -6,11 +6,11 @@
 
 use crate::state::{Procedure, Resendable};
 use crate::stepper::{ids, At};
-use crate::wire::{Accepted, Channel, ForgotPasswordRequest, RegisterRequest};
+use crate::wire::{Channel, Coded, ForgotPasswordRequest, RegisterRequest};
 use crate::{checks::parse_nir_and_birthdate, cooldown, App, Sent, UiError};
 use borne_content::Procedure as Kind;
 use borne_core::email::Email;
-use borne_core::error::Field;
+use crate::wire::Field;
 use borne_core::procedures::RESEND_COOLDOWN_SECS;
 use borne_core::{BorneError, Identifier, Secret};
 
@@ -106,8 +106,8 @@ impl App {
         };
         let lang = self.lang();
         let message = match call {
-            Call::Forgot(req) => self.client.forgot_password(&req).await.map(|_| Accepted::forgot_password_in(lang).message),
-            Call::Register(req) => self.client.register(&req).await.map(|_| Accepted::registration_in(lang).message),
+            Call::Forgot(req) => self.client.forgot_password(&req).await.map(|_| borne_content::accepted::forgot_password(lang)),
+            Call::Register(req) => self.client.register(&req).await.map(|_| borne_content::accepted::registration(lang)),
             Call::Unlock(id) => self
                 .client
                 .unlock_send(id.expose(), Channel::Email)

@@ -4,7 +4,7 @@
 
 use crate::state::{Procedure, Session};
 use crate::stepper::{ids, At};
-use crate::wire::{ChangePasswordRequest, LoginResponse, MemberSummary};
+use crate::wire::{Coded, ChangePasswordRequest, LoginResponse, MemberSummary};
 use crate::{App, LoggedIn, UiError};
 use borne_content::Procedure as Kind;
 use borne_core::{BorneError, Identifier, Secret};

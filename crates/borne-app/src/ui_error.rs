@@ -2,9 +2,9 @@
 //! plus the field it belongs to and, for a wrong password or code, the
 //! attempts left. The message is in the member's language.
 
-use borne_core::error::Field;
+use crate::wire::{Coded, ErrorCode, Field};
 use borne_core::support::Support;
-use borne_core::{BorneError, ErrorCode, Lang};
+use borne_core::{BorneError, Lang};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -21,7 +21,7 @@ impl UiError {
     pub fn new(e: &BorneError, lang: Lang, support: &Support) -> UiError {
         UiError {
             code: e.code(),
-            message: e.message_in(lang, support),
+            message: borne_content::errors::message(e, lang, support),
             field: e.field(),
             attempts_left: match e {
                 BorneError::WrongPassword { attempts_left } | BorneError::CodeInvalid { attempts_left } => Some(*attempts_left),

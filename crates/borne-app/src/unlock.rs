@@ -5,7 +5,7 @@
 
 use crate::state::{Procedure, Resendable};
 use crate::stepper::{ids, At};
-use crate::wire::{Channel, ChannelOption};
+use crate::wire::{Coded, Channel, ChannelOption};
 use crate::{checks::parse_nir_and_birthdate, App, UiError, UnlockSent, UnlockView};
 use borne_content::Procedure as Kind;
 use borne_core::{BorneError, Secret};

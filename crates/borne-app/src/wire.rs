@@ -1,8 +1,8 @@
 //! The backend's wire types this crate uses, named in one place (they are
-//! moving from `borne_core::api` to their own crate).
+//! `borne-api`'s).
 
-pub use borne_core::ErrorCode;
-pub use borne_core::api::{
-    Accepted, ChangePasswordRequest, Channel, ChannelOption, ForgotPasswordRequest, LoginResponse, MemberSummary, Purpose,
+pub use borne_api::{Coded, ErrorCode, Field};
+pub use borne_api::{
+    ChangePasswordRequest, Channel, ChannelOption, ForgotPasswordRequest, LoginResponse, MemberSummary, Purpose,
     RegisterRequest,
 };

@@ -2,7 +2,7 @@
 //! previous log-in is answered (closed loop, no think time), over loopback.
 
 use crate::accounts::Credentials;
-use borne_core::api::{ApiError, LoginRequest, LoginResponse};
+use borne_api::{ApiError, LoginRequest, LoginResponse};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,6 +38,17 @@ pub struct Outcome {
 impl Outcome {
     pub fn throughput(&self) -> f64 {
         self.latencies.len() as f64 / self.window.as_secs_f64()
+    }
+
+    /// Adds the log-ins of a later slice of the same load.
+    pub fn merge(&mut self, slice: Outcome) {
+        self.latencies.extend(slice.latencies);
+        self.latencies.sort();
+        self.window += slice.window;
+        self.successes += slice.successes;
+        for (kind, n) in slice.errors {
+            *self.errors.entry(kind).or_default() += n;
+        }
     }
 
     pub fn error_count(&self) -> u64 {

@@ -1,14 +1,5 @@
-//! Kiosk device credentials and the request signature the reference server
-//! verifies (`borne-server/src/devices.rs`):
-//!
-//! ```text
-//! X-Borne-Device:    <device id>
-//! X-Borne-Timestamp: <unix seconds>
-//! X-Borne-Signature: hex(HMAC-SHA256(key, METHOD "\n" TARGET "\n" TIMESTAMP "\n" hex(SHA-256(body))))
-//! ```
-//!
-//! `key` is the 32 bytes the base64url device key decodes to; TARGET is the
-//! path of the URL as sent, with `?query` when there is one.
+//! Kiosk device credentials, and the signing of a kiosk's requests with
+//! them (the protocol, shared with the server: `borne_api::signing`).
 //!
 //! The server refuses a signature it has already seen within its 5-minute
 //! window, so two identical requests (same method, target and body) in the
@@ -17,19 +8,13 @@
 //! second one is stamped one second later (the server accepts up to 5
 //! minutes of skew). This holds across every `Client` signing for the device.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
+pub use borne_api::signing::{sign, DEVICE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use borne_api::signing::{body_hash, is_device_id, DeviceKey};
 use borne_core::Secret;
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
-use zeroize::Zeroizing;
-
-pub const DEVICE_HEADER: &str = "x-borne-device";
-pub const TIMESTAMP_HEADER: &str = "x-borne-timestamp";
-pub const SIGNATURE_HEADER: &str = "x-borne-signature";
 
 /// What a kiosk receives at enrolment and keeps in its OS keyring.
 #[derive(Clone, PartialEq, Eq)]
@@ -45,8 +30,8 @@ impl std::fmt::Debug for DeviceCredentials {
     }
 }
 
-impl From<borne_core::api::EnrolDeviceResponse> for DeviceCredentials {
-    fn from(r: borne_core::api::EnrolDeviceResponse) -> Self {
+impl From<borne_api::EnrolDeviceResponse> for DeviceCredentials {
+    fn from(r: borne_api::EnrolDeviceResponse) -> Self {
         DeviceCredentials { device_id: r.device_id.clone(), key: r.device_key.clone() }
     }
 }
@@ -71,20 +56,11 @@ impl DeviceCredentials {
     }
 }
 
-fn decode_key(creds: &DeviceCredentials) -> Result<Zeroizing<Vec<u8>>, BadDeviceCredentials> {
-    let id_ok = creds.device_id.len() == 32 && creds.device_id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    if !id_ok {
+fn decode_key(creds: &DeviceCredentials) -> Result<DeviceKey, BadDeviceCredentials> {
+    if !is_device_id(&creds.device_id) {
         return Err(BadDeviceCredentials("identifiant de borne invalide (32 caractères hexadécimaux attendus)".into()));
     }
-    let key = Zeroizing::new(
-        URL_SAFE_NO_PAD
-            .decode(creds.key.expose().trim())
-            .map_err(|_| BadDeviceCredentials("clé de borne invalide (base64url attendu)".into()))?,
-    );
-    if key.len() != 32 {
-        return Err(BadDeviceCredentials("clé de borne invalide (32 octets attendus)".into()));
-    }
-    Ok(key)
+    DeviceKey::from_base64url(&creds.key).ok_or_else(|| BadDeviceCredentials("clé de borne invalide (base64url de 32 octets attendu)".into()))
 }
 
 /// Last timestamp used per (device, method, target, body) in this process,
@@ -94,7 +70,7 @@ static LAST_USED: LazyLock<Mutex<HashMap<[u8; 32], i64>>> = LazyLock::new(|| Mut
 /// Signs requests for one device. Shared by the clones of a `Client`.
 pub(crate) struct Signer {
     device_id: String,
-    key: Zeroizing<Vec<u8>>,
+    key: DeviceKey,
 }
 
 impl std::fmt::Debug for Signer {
@@ -120,10 +96,10 @@ impl Signer {
             None => req.url().path().to_owned(),
         };
         let body: &[u8] = req.body().and_then(|b| b.as_bytes()).unwrap_or_default();
-        let body_hash = hex::encode(Sha256::digest(body));
+        let body_hash = body_hash(body);
         let method = req.method().as_str().to_owned();
         let timestamp = self.timestamp_for(&method, &target, &body_hash, unix_now());
-        let signature = signature(&self.key, &method, &target, timestamp, &body_hash);
+        let signature = self.key.sign(&method, &target, timestamp, &body_hash);
         let headers = req.headers_mut();
         // The id is validated hex and the other two are digits/hex: always valid header values.
         headers.insert(DEVICE_HEADER, self.device_id.parse().expect("hex header value"));
@@ -150,53 +126,12 @@ fn unix_now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
-fn signature(key: &[u8], method: &str, target: &str, timestamp: i64, body_hash: &str) -> String {
-    let canonical = format!("{method}\n{target}\n{timestamp}\n{body_hash}");
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(canonical.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-/// The signature of one request (lower-case hex), as the server computes it.
-/// None when the key is not the base64url of 32 bytes.
-pub fn sign(device_key: &Secret, method: &str, target: &str, timestamp: i64, body: &[u8]) -> Option<String> {
-    let key = Zeroizing::new(URL_SAFE_NO_PAD.decode(device_key.expose()).ok()?);
-    if key.len() != 32 {
-        return None;
-    }
-    Some(signature(&key, method, target, timestamp, &hex::encode(Sha256::digest(body))))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn creds() -> DeviceCredentials {
-        DeviceCredentials { device_id: "0123456789abcdef0123456789abcdef".into(), key: Secret::new(URL_SAFE_NO_PAD.encode([7u8; 32])) }
-    }
-
-    #[test]
-    fn signature_is_the_servers_canonical_hmac() {
-        // The server's own test vector (borne-server devices.rs): key [7; 32],
-        // POST /v1/devices/heartbeat at 1700000000 with body "{}". Recomputed
-        // here independently: HMAC-SHA256 over the canonical string.
-        let key = Secret::new(URL_SAFE_NO_PAD.encode([7u8; 32]));
-        let got = sign(&key, "POST", "/v1/devices/heartbeat", 1_700_000_000, b"{}").unwrap();
-        let body_hash = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
-        let canonical = format!("POST\n/v1/devices/heartbeat\n1700000000\n{body_hash}");
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&[7u8; 32]).unwrap();
-        mac.update(canonical.as_bytes());
-        assert_eq!(got, hex::encode(mac.finalize().into_bytes()));
-        assert_eq!(got.len(), 64);
-        assert!(sign(&Secret::new("pas-une-clé"), "POST", "/", 0, b"").is_none());
-        assert!(sign(&Secret::new(URL_SAFE_NO_PAD.encode([7u8; 16])), "POST", "/", 0, b"").is_none());
-    }
-
-    #[test]
-    fn hmac_matches_rfc_4231_case_2() {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
-        mac.update(b"what do ya want for nothing?");
-        assert_eq!(hex::encode(mac.finalize().into_bytes()), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        DeviceCredentials { device_id: "0123456789abcdef0123456789abcdef".into(), key: DeviceKey::from_bytes([7u8; 32]).to_base64url() }
     }
 
     #[test]
@@ -209,7 +144,7 @@ mod tests {
             DeviceCredentials { device_id: "ABC".into(), ..creds() },
             DeviceCredentials { device_id: "0123456789ABCDEF0123456789ABCDEF".into(), ..creds() },
             DeviceCredentials { key: Secret::new("court"), ..creds() },
-            DeviceCredentials { key: Secret::new(URL_SAFE_NO_PAD.encode([1u8; 31])), ..creds() },
+            DeviceCredentials { key: Secret::new("AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ"), ..creds() },
         ] {
             let e = bad.validate().unwrap_err();
             assert!(!e.0.contains(bad.key.expose()) || bad.key.expose() == "court", "{e}");

@@ -14,7 +14,7 @@ pub mod device;
 
 pub use device::{BadDeviceCredentials, DeviceCredentials};
 
-use borne_core::api::{
+use borne_api::{
     Accepted, ApiError, ChangePasswordRequest, Channel, ChannelOption, EnrolDeviceRequest, EnrolDeviceResponse,
     ForgotPasswordRequest, HeartbeatRequest, LoginRequest, LoginResponse, MemberSummary, Purpose, RegisterRequest,
     ResetPasswordRequest, TokenResponse, UnlockRequest, UnlockResponse, UnlockSendRequest, VerifyCodeRequest,

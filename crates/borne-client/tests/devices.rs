@@ -6,7 +6,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use borne_client::DeviceCredentials;
-use borne_core::api::{EnrolDeviceRequest, HeartbeatRequest};
+use borne_api::{EnrolDeviceRequest, HeartbeatRequest};
 use borne_core::{BorneError, Identifier, Secret};
 
 mod common;

@@ -2,7 +2,7 @@
 //! members, demo outbox): every procedure's call and its errors map to the
 //! member-facing errors of borne-core.
 
-use borne_core::api::{ChangePasswordRequest, Channel, ForgotPasswordRequest, Purpose, RegisterRequest};
+use borne_api::{ChangePasswordRequest, Channel, ForgotPasswordRequest, Purpose, RegisterRequest};
 use borne_core::{BorneError, Identifier, Secret};
 mod common;
 

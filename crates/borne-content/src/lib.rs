@@ -15,6 +15,8 @@
 //! No Tauri here: the app's commands call [`profile`], [`guides`] and
 //! [`help`] and send the values to the UI as JSON (docs/app-ipc.md).
 
+pub mod accepted;
+pub mod errors;
 pub mod notices;
 
 use borne_core::support::Support;

@@ -2,11 +2,11 @@
 //!
 //! This crate is the single source of truth for every rule a member meets:
 //! the NIR (numéro de sécurité sociale) check, the e-mail check, the password
-//! policy, and the messages of every error (in French, the default, and in
-//! English with [`Lang::En`]). It depends on neither Tauri nor HTTP, so the
-//! app, the client and the reference server all share it.
+//! policy, and every error as a value ([`BorneError`]). The wire types and
+//! error codes are in `borne-api`, the messages a member reads in
+//! `borne-content`. It depends on neither Tauri nor HTTP, so the app, the
+//! client and the reference server all share it.
 
-pub mod api;
 pub mod birthdate;
 pub mod contact;
 pub mod email;
@@ -15,7 +15,6 @@ pub mod identifier;
 pub mod lang;
 pub mod nir;
 pub mod password;
-
 pub mod secret;
 pub mod support;
 
@@ -30,7 +29,7 @@ pub mod procedures {
 }
 
 pub use birthdate::BirthDate;
-pub use error::{BorneError, ErrorCode};
+pub use error::BorneError;
 pub use identifier::Identifier;
 pub use lang::Lang;
 pub use nir::Nir;

@@ -22,8 +22,9 @@ pub use borne_client::DeviceCredentials;
 pub use keyring_store::{KeyringStore, SERVICE};
 pub use memory::MemoryStore;
 
+use borne_api::Coded;
 use borne_client::{BadDeviceCredentials, Client};
-use borne_core::api::{EnrolDeviceRequest, HeartbeatRequest};
+use borne_api::{EnrolDeviceRequest, HeartbeatRequest};
 use borne_core::{BorneError, Secret};
 use std::sync::Arc;
 

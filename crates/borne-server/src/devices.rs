@@ -2,17 +2,8 @@
 //!
 //! A kiosk enrols once with the enrolment secret of the server's
 //! configuration and receives a random device id and a 256-bit device key.
-//! From then on it signs its requests:
-//!
-//! ```text
-//! X-Borne-Device:    <device id>
-//! X-Borne-Timestamp: <unix seconds>
-//! X-Borne-Signature: hex(HMAC-SHA256(key, METHOD "\n" TARGET "\n" TIMESTAMP "\n" hex(SHA-256(body))))
-//! ```
-//!
-//! `key` is the 32 bytes the base64url device key decodes to; `TARGET` is
-//! the request's path, with its query string when there is one
-//! (`/v1/devices/heartbeat`); hex is lower-case. A request is refused when
+//! From then on it signs its requests as `borne_api::signing` defines (the
+//! protocol, shared with the client). A request is refused when
 //! its timestamp is more than 5 minutes away from the server's clock, or
 //! when its signature was already seen within that window, by any replica:
 //! the signatures seen are rows of `device_nonces` in the database, inserted
@@ -39,7 +30,7 @@
 //! every device at once.
 
 use crate::db::{now, random_id, Db};
-use crate::hashing::{hmac_sha256, hmac_sha256_verify, same};
+use crate::hashing::{hmac_sha256, same};
 use crate::http::ApiFailure;
 use anyhow::Context;
 use axum::body::{Body, Bytes};
@@ -48,21 +39,14 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use borne_core::api::DeviceStatus;
+pub use borne_api::signing::{sign, DEVICE_HEADER, MAX_CLOCK_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use borne_api::signing::{is_device_id, parse_signature, DeviceKey};
+use borne_api::DeviceStatus;
 use borne_core::support::Support;
 use borne_core::{BorneError, Secret};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use zeroize::Zeroizing;
 
-pub const DEVICE_HEADER: &str = "x-borne-device";
-pub const TIMESTAMP_HEADER: &str = "x-borne-timestamp";
-pub const SIGNATURE_HEADER: &str = "x-borne-signature";
-
-/// Largest accepted distance between a request's timestamp and the server's clock.
-pub const MAX_CLOCK_SKEW_SECS: i64 = 5 * 60;
 /// Largest body of a signed request (it is read whole to be hashed).
 pub const MAX_SIGNED_BODY: usize = 256 * 1024;
 
@@ -146,12 +130,11 @@ impl DeviceAuth {
 
     /// The key handed to a device at enrolment (base64url of 32 bytes).
     pub(crate) fn device_key(&self, device_id: &str) -> Secret {
-        let key = Zeroizing::new(self.derive_key(device_id));
-        Secret::new(URL_SAFE_NO_PAD.encode(key.as_ref()))
+        self.derive_key(device_id).to_base64url()
     }
 
-    fn derive_key(&self, device_id: &str) -> [u8; 32] {
-        hmac_sha256(self.inner.config.key_secret.expose().as_bytes(), &[b"borne-device-key\0", device_id.as_bytes()])
+    fn derive_key(&self, device_id: &str) -> DeviceKey {
+        DeviceKey::from_bytes(hmac_sha256(self.inner.config.key_secret.expose().as_bytes(), &[b"borne-device-key\0", device_id.as_bytes()]))
     }
 
     /// Checks a signed request's headers and body against the device's key.
@@ -159,7 +142,7 @@ impl DeviceAuth {
         let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
         let device_id = header(DEVICE_HEADER).filter(|id| is_device_id(id));
         let timestamp = header(TIMESTAMP_HEADER).and_then(|t| t.parse::<i64>().ok());
-        let signature = header(SIGNATURE_HEADER).and_then(parse_hex_32);
+        let signature = header(SIGNATURE_HEADER).and_then(parse_signature);
         let (Some(device_id), Some(timestamp), Some(signature)) = (device_id, timestamp, signature) else {
             tracing::info!(outcome = "device_refused", reason = "malformed_headers", "signed request refused");
             return Err(self.refusal());
@@ -177,9 +160,9 @@ impl DeviceAuth {
             }
             Err(e) => return Err(ApiFailure::from_failure(e.into(), &self.inner.support)),
         }
-        let key = Zeroizing::new(self.derive_key(device_id));
+        let key = self.derive_key(device_id);
         let target = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or_else(|| parts.uri.path());
-        if !hmac_sha256_verify(key.as_ref(), &[canonical(parts.method.as_str(), target, timestamp, body).as_bytes()], &signature) {
+        if !key.verify(parts.method.as_str(), target, timestamp, body, &signature) {
             tracing::info!(device_id, outcome = "device_refused", reason = "bad_signature", "signed request refused");
             return Err(self.refusal());
         }
@@ -231,30 +214,6 @@ pub async fn verify_signature(State(auth): State<DeviceAuth>, req: Request, next
     }
 }
 
-/// The signature of a request, as a kiosk computes it (module docs):
-/// lower-case hex. None when `device_key` is not the base64url of 32 bytes.
-pub fn sign(device_key: &Secret, method: &str, target: &str, timestamp: i64, body: &[u8]) -> Option<String> {
-    let decoded = Zeroizing::new(URL_SAFE_NO_PAD.decode(device_key.expose()).ok()?);
-    if decoded.len() != 32 {
-        return None;
-    }
-    Some(hex::encode(signature_bytes(&decoded, method, target, timestamp, body)))
-}
-
-/// The string a device signs (module docs).
-fn canonical(method: &str, target: &str, timestamp: i64, body: &[u8]) -> String {
-    format!("{method}\n{target}\n{timestamp}\n{}", hex::encode(Sha256::digest(body)))
-}
-
-fn signature_bytes(key: &[u8], method: &str, target: &str, timestamp: i64, body: &[u8]) -> [u8; 32] {
-    hmac_sha256(key, &[canonical(method, target, timestamp, body).as_bytes()])
-}
-
-/// Device ids are 32 lower-case hex characters (`db::random_id`).
-fn is_device_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
 /// Constant-time comparison of a presented secret with the configured one
 /// (their SHA-256 digests, so that not even the length leaks). Nothing
 /// configured, or an empty value: no match.
@@ -265,12 +224,6 @@ fn secret_matches(configured: Option<&Secret>, presented: &Secret) -> bool {
         }
         _ => false,
     }
-}
-
-fn parse_hex_32(s: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(s, &mut out).ok()?;
-    Some(out)
 }
 
 impl Db {
@@ -366,37 +319,6 @@ pub(crate) async fn enrol(auth: &DeviceAuth, name: &str) -> anyhow::Result<(Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn signature_covers_method_target_timestamp_and_body() {
-        let key = Secret::new(URL_SAFE_NO_PAD.encode([7u8; 32]));
-        let base = sign(&key, "POST", "/v1/devices/heartbeat", 1_700_000_000, b"{}").unwrap();
-        assert_eq!(base.len(), 64);
-        // The canonical string, computed independently of `signature_bytes`.
-        let body_hash = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"; // SHA-256 of "{}"
-        let canonical = format!("POST\n/v1/devices/heartbeat\n1700000000\n{body_hash}");
-        assert_eq!(base, hex::encode(hmac_sha256(&[7u8; 32], &[canonical.as_bytes()])));
-        for other in [
-            sign(&key, "GET", "/v1/devices/heartbeat", 1_700_000_000, b"{}"),
-            sign(&key, "POST", "/v1/devices/heartbeat?x=1", 1_700_000_000, b"{}"),
-            sign(&key, "POST", "/v1/devices/heartbeat", 1_700_000_001, b"{}"),
-            sign(&key, "POST", "/v1/devices/heartbeat", 1_700_000_000, b"{ }"),
-        ] {
-            assert_ne!(other.unwrap(), base);
-        }
-        assert!(sign(&Secret::new("pas-une-clé"), "POST", "/", 0, b"").is_none());
-        assert!(sign(&Secret::new(URL_SAFE_NO_PAD.encode([7u8; 16])), "POST", "/", 0, b"").is_none());
-    }
-
-    #[test]
-    fn hex_signatures_parse_only_when_well_formed() {
-        let h = "ab".repeat(32);
-        assert_eq!(parse_hex_32(&h), Some([0xab; 32]));
-        assert_eq!(parse_hex_32(&"AB".repeat(32)), Some([0xab; 32]));
-        assert_eq!(parse_hex_32(&h[..62]), None);
-        assert_eq!(parse_hex_32(&"zz".repeat(32)), None);
-        assert_eq!(parse_hex_32(&"é".repeat(32)), None);
-    }
 
     #[test]
     fn secrets_match_only_when_configured_and_equal() {

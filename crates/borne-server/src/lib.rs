@@ -7,7 +7,7 @@
 //!   of a token is stored.
 //! - `GET /healthz`, `GET /readyz`.
 //!
-//! Every error answer is a [`borne_core::api::ApiError`] body. No NIR,
+//! Every error answer is a [`borne_api::ApiError`] body. No NIR,
 //! e-mail, password, token or birth date is ever logged: log lines carry
 //! member ids and outcomes only.
 //!

@@ -29,7 +29,7 @@ use crate::audit::{self, Event};
 use crate::db::{now, Db};
 use crate::sessions::{self, NewSession};
 use anyhow::Context;
-use borne_core::api::MemberSummary;
+use borne_api::MemberSummary;
 use borne_core::Identifier;
 
 /// Consecutive failures that block an account (the insurers' guides).

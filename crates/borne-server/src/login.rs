@@ -8,7 +8,7 @@ use crate::lockout::{Claim, ClaimRef, Settled, Who, MAX_FAILURES};
 use tokio::sync::OwnedSemaphorePermit as Permit;
 use crate::sessions::NewSession;
 use crate::state::AppState;
-use borne_core::api::LoginResponse;
+use borne_api::LoginResponse;
 use borne_core::{BorneError, Identifier, Secret};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -141,7 +141,7 @@ async fn temporary_log_in(state: &AppState, member_id: i64, password: &Secret) -
             Ok(Some(Ok(LoginResponse {
                 token,
                 expires_in_secs: state.config.session_ttl.as_secs(),
-                member: borne_core::api::MemberSummary { first_name: m.first_name, last_name: m.last_name },
+                member: borne_api::MemberSummary { first_name: m.first_name, last_name: m.last_name },
                 must_change_password: true,
             })))
         }

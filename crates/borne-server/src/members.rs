@@ -67,8 +67,8 @@ impl NewMember {
     /// records who has no account yet (the password is then ignored).
     fn validate(&self, with_password: bool) -> Result<ValidMember, InvalidMember> {
         let support = Support::default();
-        let nir = Nir::parse(&self.nir).map_err(|e| InvalidMember::new("NIR", e.message(&support)))?;
-        let email = Email::parse(&self.email).map_err(|e| InvalidMember::new("e-mail", e.message(&support)))?;
+        let nir = Nir::parse(&self.nir).map_err(|e| InvalidMember::new("NIR", borne_content::errors::message_fr(&e, &support)))?;
+        let email = Email::parse(&self.email).map_err(|e| InvalidMember::new("e-mail", borne_content::errors::message_fr(&e, &support)))?;
         let birthdate = parse_birthdate(&self.birthdate)?;
         let broken = if with_password { password::broken_rules(self.password.expose()) } else { Vec::new() };
         if !broken.is_empty() {

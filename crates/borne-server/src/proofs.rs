@@ -12,7 +12,7 @@ use crate::db::{now, random_id, Db};
 use anyhow::Context;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use borne_core::api::Purpose;
+use borne_api::Purpose;
 use borne_core::Secret;
 use crate::budget::{self, SendChannel};
 use crate::delivery::Sealer;

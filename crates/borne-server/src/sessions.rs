@@ -5,7 +5,7 @@ use crate::db::{now, Db};
 use anyhow::Context;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use borne_core::api::MemberSummary;
+use borne_api::MemberSummary;
 use borne_core::Secret;
 use rand::RngCore;
 use sha2::{Digest, Sha256};

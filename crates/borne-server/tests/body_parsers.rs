@@ -9,7 +9,7 @@
 
 mod contract;
 
-use borne_core::api::ApiError;
+use borne_api::ApiError;
 use contract::{check_answer, demo_member, document, operation, operations, Operation, Server, WireAnswer};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};

@@ -1,14 +1,15 @@
 //! The committed OpenAPI document (`openapi.json`) against the code it
-//! describes: its own structure, the wire types of `borne_core::api` (both
+//! describes: its own structure, the wire types of `borne_api` (both
 //! ways), `borne_core::ErrorCode`, and a running server's routes and answers.
 //! A change on either side that is not made on the other fails here.
 
 mod contract;
 
-use borne_core::api::*;
+use borne_api::*;
 use borne_core::password::Rule;
 use borne_core::support::Support;
-use borne_core::{BorneError, ErrorCode, Secret};
+use borne_api::ErrorCode;
+use borne_core::{BorneError, Lang, Secret};
 use borne_server::delivery::OutboxEntry;
 use contract::{
     check_answer, component_schema_ref, demo_member, deref, document, operation, operations, resolve, violations, Server, WireAnswer,
@@ -299,7 +300,7 @@ fn wire_types() -> Vec<Wire> {
         wire("Rule", every_rule()),
         wire("Purpose", every_purpose()),
         wire("Channel", every_channel()),
-        wire("ApiError", every_borne_error().iter().map(|e| ApiError::from_error(e, &support)).collect()),
+        wire("ApiError", every_borne_error().iter().map(|e| ApiError::new(e, borne_content::errors::message_fr(e, &support))).collect()),
         wire(
             "LoginRequest",
             vec![
@@ -327,7 +328,7 @@ fn wire_types() -> Vec<Wire> {
                 email: "jeanne.martin@exemple.fr".into(),
             }],
         ),
-        wire("Accepted", vec![Accepted::forgot_password(), Accepted::registration()]),
+        wire("Accepted", vec![Accepted { message: borne_content::accepted::forgot_password(Lang::Fr) }, Accepted { message: borne_content::accepted::registration(Lang::Fr) }]),
         wire(
             "VerifyCodeRequest",
             every_purpose()
@@ -444,7 +445,7 @@ fn every_component_schema_has_its_rust_type() {
     let doc = document();
     let documented: BTreeSet<String> = doc["components"]["schemas"].as_object().unwrap().keys().cloned().collect();
     let typed: BTreeSet<String> = wire_types().iter().map(|w| w.schema.to_owned()).collect();
-    assert_eq!(documented, typed, "component schemas and the borne_core::api types sampled here differ");
+    assert_eq!(documented, typed, "component schemas and the borne_api types sampled here differ");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use crate::state::AppState;
 use app_core::{Progress, ResetDone, Sent, UiError, UnlockSent, UnlockView};
-use borne_core::api::Channel;
+use borne_api::Channel;
 use borne_core::Secret;
 use tauri::State;
 

@@ -4,7 +4,7 @@
 use crate::device::DeviceState;
 use crate::state::AppState;
 use app_core::{LoggedIn, UiError};
-use borne_core::api::MemberSummary;
+use borne_api::MemberSummary;
 use borne_core::Secret;
 use tauri::State;
 

@@ -57,7 +57,7 @@ async fn the_form_is_checked_field_by_field_and_the_answer_reveals_nothing() {
     let h = start().await;
     assert_eq!(h.app.forgot_password(JEANNE_NIR, "  ", JEANNE_EMAIL).await.unwrap_err().code, ErrorCode::MemberNumberMissing);
     let email = h.app.forgot_password(JEANNE_NIR, JEANNE_NUMBER, "jeanne@").await.unwrap_err();
-    assert_eq!(email.field, Some(borne_core::error::Field::Email));
+    assert_eq!(email.field, Some(borne_api::Field::Email));
     let known = h.app.forgot_password(JEANNE_NIR, JEANNE_NUMBER, JEANNE_EMAIL).await.unwrap();
     let unknown = h.app.forgot_password(JEANNE_NIR, "MPN-999999", "personne@exemple.fr").await.unwrap();
     assert_eq!(known.message, unknown.message);
@@ -86,7 +86,7 @@ async fn resend_waits_for_the_cooldown_then_sends_again() {
 async fn the_reset_link_opened_at_home_shows_the_reset_step_of_the_forgotten_password() {
     let h = start().await;
     // Asked from elsewhere (the web site): nothing under way in the app.
-    let req = borne_core::api::ForgotPasswordRequest { identifier: JEANNE_NIR.into(), member_number: JEANNE_NUMBER.into(), email: JEANNE_EMAIL.into() };
+    let req = borne_api::ForgotPasswordRequest { identifier: JEANNE_NIR.into(), member_number: JEANNE_NUMBER.into(), email: JEANNE_EMAIL.into() };
     h.client.forgot_password(&req).await.unwrap();
     let link = link_in(&h.message_to(JEANNE_EMAIL, 0).await);
     assert!(h.app.open_link(&["borne://other"]).await.is_none());

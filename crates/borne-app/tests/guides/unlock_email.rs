@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use borne_app::ErrorCode;
-use borne_core::api::Channel;
+use borne_api::Channel;
 use borne_core::procedures::RESEND_COOLDOWN_SECS;
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use borne_app::ErrorCode;
-use borne_core::api::Channel;
+use borne_api::Channel;
 
 #[tokio::test]
 async fn sms_temporary_password_then_forced_change_then_the_space() {

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use borne_client::Client;
-use borne_core::api::DeviceStatus;
+use borne_api::DeviceStatus;
 use borne_core::Secret;
 use borne_server::devices::DeviceConfig;
 use std::net::SocketAddr;

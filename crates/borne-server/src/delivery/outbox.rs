@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use borne_core::api::ApiError;
+
 use borne_core::BorneError;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -107,7 +107,7 @@ async fn outbox(State(delivery): State<Delivery>, mut parts: Parts) -> Response 
     match delivery.outbox() {
         Some(entries) if from_loopback => Json(entries).into_response(),
         _ => {
-            let body = ApiError::from_error(&BorneError::BadRequest, delivery.support());
+            let body = crate::http::api_error(&BorneError::BadRequest, delivery.support());
             (StatusCode::NOT_FOUND, Json(body)).into_response()
         }
     }

@@ -13,7 +13,7 @@ use crate::error::Failure;
 use crate::lockout::{Claim, Settled, Who};
 use crate::sessions::NewSession;
 use crate::state::AppState;
-use borne_core::api::{ChangePasswordRequest, LoginResponse, MemberSummary};
+use borne_api::{ChangePasswordRequest, LoginResponse, MemberSummary};
 use borne_core::{BorneError, Secret};
 
 pub(crate) async fn change(state: &AppState, token: &Secret, req: ChangePasswordRequest) -> Result<LoginResponse, Failure> {

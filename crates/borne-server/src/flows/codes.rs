@@ -13,7 +13,7 @@ use crate::counters::{self, Limit, Scope, Taken};
 use crate::error::Failure;
 use crate::proofs::{purpose_name, CodeOutcome, CODE_TRIES, PROOF_TTL_SECS};
 use crate::state::AppState;
-use borne_core::api::{Purpose, TokenResponse};
+use borne_api::{Purpose, TokenResponse};
 use borne_core::{BorneError, Identifier, Secret};
 
 /// Code submissions per member and purpose in the lifetime of a code: a

@@ -10,7 +10,7 @@ use crate::audit::Event;
 use crate::error::Failure;
 use crate::outbox::Procedure;
 use crate::state::AppState;
-use borne_core::api::Purpose;
+use borne_api::Purpose;
 use borne_core::email::Email;
 use borne_core::Identifier;
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@
 use crate::audit::Event;
 use crate::error::Failure;
 use crate::state::AppState;
-use borne_core::api::ResetPasswordRequest;
+use borne_api::ResetPasswordRequest;
 use borne_core::BorneError;
 
 pub(crate) async fn reset(state: &AppState, req: ResetPasswordRequest) -> Result<(), Failure> {

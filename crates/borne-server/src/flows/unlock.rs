@@ -11,7 +11,7 @@ use crate::error::Failure;
 use crate::proofs::Issued;
 use crate::state::AppState;
 use anyhow::Context;
-use borne_core::api::{Channel, ChannelOption, Purpose, UnlockResponse};
+use borne_api::{Channel, ChannelOption, Purpose, UnlockResponse};
 use borne_core::contact::{mask_email, mask_phone, metropolitan_mobile};
 use borne_core::{BirthDate, BorneError, Nir};
 

@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use borne_core::api::{DeviceStatus, EnrolDeviceRequest, EnrolDeviceResponse, HeartbeatRequest};
+use borne_api::{DeviceStatus, EnrolDeviceRequest, EnrolDeviceResponse, HeartbeatRequest};
 use borne_core::{BorneError, Secret};
 use serde::de::DeserializeOwned;
 

@@ -6,9 +6,15 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use borne_core::api::ApiError;
+use borne_api::ApiError;
 use borne_core::support::Support;
 use borne_core::BorneError;
+
+/// The body of an error answer: its code and details, and the member's
+/// message in the insurer's words (French: the API's language).
+pub(crate) fn api_error(error: &BorneError, support: &Support) -> ApiError {
+    ApiError::new(error, borne_content::errors::message_fr(error, support))
+}
 
 /// An error answer, its body already rendered with the insurer's contacts.
 #[derive(Debug)]
@@ -19,7 +25,7 @@ pub(crate) struct ApiFailure {
 
 impl ApiFailure {
     pub(crate) fn new(error: BorneError, support: &Support) -> ApiFailure {
-        ApiFailure { status: status_of(&error), body: ApiError::from_error(&error, support) }
+        ApiFailure { status: status_of(&error), body: api_error(&error, support) }
     }
 
     pub(crate) fn with_status(mut self, status: StatusCode) -> ApiFailure {

@@ -1,6 +1,7 @@
 //! Routes of the account procedures: input checked with borne-core's rules
 //! (precise 400 answers), then handed to `crate::flows`.
 
+use borne_api::Coded;
 use super::extract::{ApiJson, BearerToken};
 use super::ApiFailure;
 use crate::client::ClientId;
@@ -10,12 +11,12 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use borne_core::api::{
+use borne_api::{
     Accepted, ChangePasswordRequest, ChannelOption, ForgotPasswordRequest, LoginResponse, Purpose, RegisterRequest,
     ResetPasswordRequest, TokenResponse, UnlockRequest, UnlockResponse, UnlockSendRequest, VerifyCodeRequest,
 };
 use borne_core::email::Email;
-use borne_core::{password, BirthDate, BorneError, Identifier, Nir, Secret};
+use borne_core::{password, BirthDate, BorneError, Identifier, Lang, Nir, Secret};
 
 type Answer<T> = Result<T, ApiFailure>;
 
@@ -61,7 +62,7 @@ pub(super) async fn forgot(State(state): State<AppState>, ApiJson(req): ApiJson<
     let member_number = member_number(&state, &req.member_number)?;
     let email = Email::parse(&req.email).map_err(|e| refuse(&state, e))?;
     flows::forgot::request(&state, identifier, member_number, email).await.map_err(|f| failure(&state, f))?;
-    Ok((StatusCode::ACCEPTED, Json(Accepted::forgot_password())))
+    Ok((StatusCode::ACCEPTED, Json(Accepted { message: borne_content::accepted::forgot_password(Lang::Fr) })))
 }
 
 pub(super) async fn register(State(state): State<AppState>, ApiJson(req): ApiJson<RegisterRequest>) -> Answer<(StatusCode, Json<Accepted>)> {
@@ -69,7 +70,7 @@ pub(super) async fn register(State(state): State<AppState>, ApiJson(req): ApiJso
     let member_number = member_number(&state, &req.member_number)?;
     let email = Email::parse(&req.email).map_err(|e| refuse(&state, e))?;
     flows::register::request(&state, nir, member_number, birthdate, email).await.map_err(|f| failure(&state, f))?;
-    Ok((StatusCode::ACCEPTED, Json(Accepted::registration())))
+    Ok((StatusCode::ACCEPTED, Json(Accepted { message: borne_content::accepted::registration(Lang::Fr) })))
 }
 
 pub(super) async fn verify_code(State(state): State<AppState>, ApiJson(req): ApiJson<VerifyCodeRequest>) -> Answer<Json<TokenResponse>> {

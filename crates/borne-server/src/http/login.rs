@@ -1,5 +1,6 @@
 //! `POST /v1/login`.
 
+use borne_api::Coded;
 use super::extract::ApiJson;
 use super::ApiFailure;
 use crate::error::Failure;
@@ -7,7 +8,7 @@ use crate::login::log_in;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use borne_core::api::{LoginRequest, LoginResponse};
+use borne_api::{LoginRequest, LoginResponse};
 use borne_core::{password, BorneError, Identifier};
 
 pub(super) async fn login(

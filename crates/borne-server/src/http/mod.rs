@@ -16,7 +16,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 
-pub(crate) use error::ApiFailure;
+pub(crate) use error::{api_error, ApiFailure};
 
 /// Every route of the API, ready to serve (with
 /// `into_make_service_with_connect_info::<SocketAddr>()`, so that throttling

@@ -1,6 +1,6 @@
 //! `GET /openapi.json`: the API's contract, the file committed beside the
 //! crate's `Cargo.toml`, served byte for byte. `tests/openapi.rs` checks it
-//! against the wire types of `borne_core::api` and against this router.
+//! against the wire types of `borne_api` and against this router.
 
 use axum::http::header;
 use axum::response::IntoResponse;

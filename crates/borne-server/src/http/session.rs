@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use borne_core::api::MemberSummary;
+use borne_api::MemberSummary;
 use borne_core::BorneError;
 
 /// Who the token belongs to; 401 `session_expired` when it is unknown,

@@ -1,11 +1,9 @@
 //! Wire types of the backend API (`/v1`), shared by the client and the
 //! reference server. Serde only: no HTTP here.
 
-use crate::error::{BorneError, ErrorCode};
-use crate::lang::Lang;
-use crate::password::Rule;
-use crate::secret::Secret;
-use crate::support::Support;
+use crate::codes::{Coded, ErrorCode};
+use borne_core::password::Rule;
+use borne_core::{BorneError, Secret};
 use serde::{Deserialize, Serialize};
 
 /// `POST /v1/login`. `identifier` is the canonical NIR (15 characters, no
@@ -51,10 +49,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn from_error(e: &BorneError, support: &Support) -> ApiError {
+    /// The answer for `e`, with the member-facing `message` (from
+    /// `borne_content::errors`, in the insurer's words).
+    pub fn new(e: &BorneError, message: String) -> ApiError {
         ApiError {
             code: e.code(),
-            message: e.message(support),
+            message,
             attempts_left: match e {
                 BorneError::WrongPassword { attempts_left } | BorneError::CodeInvalid { attempts_left } => Some(*attempts_left),
                 _ => None,
@@ -125,48 +125,11 @@ pub struct ForgotPasswordRequest {
     pub email: String,
 }
 
-/// The answer that says nothing about whether an account exists.
+/// The answer that says nothing about whether an account exists (its
+/// texts: `borne_content::accepted`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accepted {
     pub message: String,
-}
-
-impl Accepted {
-    /// The answer to every forgotten-password request (MPN guide, step 6), in French.
-    pub fn forgot_password() -> Accepted {
-        Accepted::forgot_password_in(Lang::Fr)
-    }
-
-    /// [`Accepted::forgot_password`] in `lang`.
-    pub fn forgot_password_in(lang: Lang) -> Accepted {
-        Accepted::in_lang(
-            lang,
-            "Si les informations saisies correspondent à un compte, un e-mail « Réinitialisation de mot de passe » vient de vous être envoyé. Il contient un lien et un code valables 30 minutes. Si vous n'avez rien reçu, pensez à vérifier dans vos spams ou courriers indésirables.",
-            "If the information entered matches an account, an e-mail “Réinitialisation de mot de passe” (password reset) has just been sent to you. It contains a link and a code valid for 30 minutes. If you have not received anything, remember to check your spam or junk mail folder.",
-        )
-    }
-
-    /// The answer to every registration request ("Pas encore inscrit ?"), in French.
-    pub fn registration() -> Accepted {
-        Accepted::registration_in(Lang::Fr)
-    }
-
-    /// [`Accepted::registration`] in `lang`.
-    pub fn registration_in(lang: Lang) -> Accepted {
-        Accepted::in_lang(
-            lang,
-            "Si les informations saisies correspondent à un adhérent, un e-mail contenant un code d'activation valable 30 minutes vient de vous être envoyé. Si vous n'avez rien reçu, pensez à vérifier dans vos spams ou courriers indésirables.",
-            "If the information entered matches a member, an e-mail containing an activation code valid for 30 minutes has just been sent to you. If you have not received anything, remember to check your spam or junk mail folder.",
-        )
-    }
-
-    fn in_lang(lang: Lang, fr: &str, en: &str) -> Accepted {
-        let message = match lang {
-            Lang::Fr => fr,
-            Lang::En => en,
-        };
-        Accepted { message: message.into() }
-    }
 }
 
 /// What a one-time code (sent by e-mail, typed at a kiosk) was issued for.
@@ -322,7 +285,6 @@ mod tests {
 
     #[test]
     fn error_round_trip() {
-        let s = Support::default();
         for e in [
             BorneError::WrongPassword { attempts_left: 2 },
             BorneError::UnknownProfile,
@@ -332,20 +294,10 @@ mod tests {
             BorneError::PasswordPolicy { broken: vec![Rule::NotCommon, Rule::NoPersonalInfo] },
             BorneError::NotBlocked,
         ] {
-            let json = serde_json::to_string(&ApiError::from_error(&e, &s)).unwrap();
+            let json = serde_json::to_string(&ApiError::new(&e, "message".into())).unwrap();
             let back: ApiError = serde_json::from_str(&json).unwrap();
             assert_eq!(back.into_error(), e);
         }
-    }
-
-    #[test]
-    fn accepted_in_both_languages() {
-        assert_eq!(Accepted::forgot_password(), Accepted::forgot_password_in(Lang::Fr));
-        assert_eq!(Accepted::registration(), Accepted::registration_in(Lang::Fr));
-        assert!(Accepted::forgot_password().message.contains("« Réinitialisation de mot de passe »"));
-        let en = Accepted::forgot_password_in(Lang::En).message;
-        assert!(en.contains("30 minutes") && en.contains("spam"), "{en}");
-        assert!(Accepted::registration_in(Lang::En).message.contains("activation code"));
     }
 
     #[test]

@@ -1,0 +1,15 @@
+//! The protocol between the app (through `borne-client`) and the insurer's
+//! backend (`borne-server` is the reference one), written once for both:
+//!
+//! - [`wire`]: the JSON bodies of `/v1` (re-exported at the root);
+//! - [`codes`]: the stable error codes and the form field each belongs to;
+//! - [`signing`]: how a kiosk signs its requests and how the server checks them.
+//!
+//! The member-facing texts are not here: they live in `borne-content`.
+
+pub mod codes;
+pub mod signing;
+pub mod wire;
+
+pub use codes::{Coded, ErrorCode, Field};
+pub use wire::*;
