@@ -1,7 +1,7 @@
-//! The real OS keyring. Runs when `BORNE_KEYRING_TEST=1` (scripts/test.sh
-//! sets it inside `dbus-run-session` with an unlocked gnome-keyring) and then
-//! FAILS when the keyring does not work. Without the variable it prints why
-//! it did nothing.
+//! The real OS keyring. Needs `BORNE_KEYRING_TEST=1` (scripts/test.sh sets
+//! it inside `dbus-run-session` with an unlocked gnome-keyring) and FAILS
+//! without it, or when the keyring does not work: a test that did not run
+//! never passes. To leave it out on purpose: `cargo test -- --skip keyring`.
 //!
 //! By hand: `export XDG_DATA_HOME=$(mktemp -d); dbus-run-session -- sh -c
 //! 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
@@ -10,15 +10,14 @@
 use borne_core::Secret;
 use borne_device::{DeviceCredentials, DeviceStore, KeyringStore, StoreError};
 
-fn enabled() -> bool {
-    if std::env::var("BORNE_KEYRING_TEST").as_deref() == Ok("1") {
-        return true;
-    }
-    eprintln!(
-        "borne-device keyring test NOT RUN: BORNE_KEYRING_TEST is not 1. It needs a D-Bus session with an \
-         unlocked Secret Service (scripts/test.sh provides one with gnome-keyring inside dbus-run-session)."
+fn require_keyring() {
+    assert_eq!(
+        std::env::var("BORNE_KEYRING_TEST").as_deref(),
+        Ok("1"),
+        "the keyring tests need BORNE_KEYRING_TEST=1 and a D-Bus session with an unlocked Secret Service \
+         (scripts/test.sh provides one with gnome-keyring inside dbus-run-session); to leave them out on \
+         purpose: `cargo test -- --skip keyring`"
     );
-    false
 }
 
 /// A service name of its own, so that a developer's app entries stay untouched.
@@ -32,9 +31,7 @@ fn creds(n: u8) -> DeviceCredentials {
 
 #[test]
 fn the_device_survives_a_fresh_store_is_overwritten_and_deleted() {
-    if !enabled() {
-        return;
-    }
+    require_keyring();
     let service = test_service("device");
     let store = KeyringStore::with_service(&service);
     store.check_access().unwrap();
@@ -57,9 +54,7 @@ fn the_device_survives_a_fresh_store_is_overwritten_and_deleted() {
 
 #[test]
 fn the_remembered_identifier_survives_a_fresh_store_is_overwritten_and_deleted() {
-    if !enabled() {
-        return;
-    }
+    require_keyring();
     let service = test_service("identifier");
     let store = KeyringStore::with_service(&service);
     assert_eq!(store.remembered_identifier(), Ok(None));
@@ -76,9 +71,7 @@ fn the_remembered_identifier_survives_a_fresh_store_is_overwritten_and_deleted()
 
 #[test]
 fn a_damaged_device_entry_is_a_clear_error_not_a_crash() {
-    if !enabled() {
-        return;
-    }
+    require_keyring();
     let service = test_service("damaged");
     keyring::Entry::new(&service, "device").unwrap().set_password("pas du JSON").unwrap();
     let err = KeyringStore::with_service(&service).load_device().unwrap_err();
@@ -112,9 +105,7 @@ const CHILD: &str = r#"timeout 60 "$0" --exact child_keyring --nocapture --inclu
 /// Without a D-Bus session bus: a clear staff-facing error, no panic, no file.
 #[test]
 fn without_a_session_bus_the_error_says_so() {
-    if !enabled() {
-        return;
-    }
+    require_keyring();
     let (data, runtime) = (tempfile::tempdir().unwrap(), private_dir());
     let text = child("nobus", &format!("exec {CHILD}"), data.path(), runtime.path(), &test_service("nobus"));
     assert!(text.contains("1 passed"), "{text}");
@@ -125,9 +116,7 @@ fn without_a_session_bus_the_error_says_so() {
 /// unlock it): a clear staff-facing error on read and on write.
 #[test]
 fn a_locked_keyring_is_a_clear_error() {
-    if !enabled() {
-        return;
-    }
+    require_keyring();
     let (data, runtime) = (tempfile::tempdir().unwrap(), private_dir());
     let service = test_service("locked");
     let unlocked = format!("dbus-run-session -- sh -c 'echo -n mot-de-passe | gnome-keyring-daemon --unlock --components=secrets >/dev/null && {CHILD}' \"$0\"");

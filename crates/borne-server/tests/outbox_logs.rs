@@ -1,29 +1,43 @@
 //! What the outbox logs, in its own test binary: it installs the
 //! process-wide tracing subscriber (per-thread subscribers of parallel tests
-//! lose events).
+//! lose events), and its tests take turns (each reads the log from empty).
 
+#[macro_use]
 mod common;
 mod support_delivery;
 
 use common::{Backend, Captured, TestServer, JEANNE};
+use std::sync::OnceLock;
 use std::time::Duration;
 use support_delivery::{free_port, Rcpt, SmtpServer};
 
-fn capture_logs() -> Captured {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt().with_ansi(false).with_max_level(tracing::Level::INFO).with_writer(move || writer.clone()).init();
-    captured
+on_each_backend! {
+    the_log_says_queued_then_failed_then_sent_without_the_content,
+}
+
+/// The process's log, emptied, for one test at a time: hold the guard.
+async fn capture_logs() -> (Captured, tokio::sync::MutexGuard<'static, ()>) {
+    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let turn = TURN.lock().await;
+    let captured = CAPTURED
+        .get_or_init(|| {
+            let captured = Captured::default();
+            let writer = captured.clone();
+            tracing_subscriber::fmt().with_ansi(false).with_max_level(tracing::Level::INFO).with_writer(move || writer.clone()).init();
+            captured
+        })
+        .clone();
+    captured.0.lock().unwrap().clear();
+    (captured, turn)
 }
 
 /// The log says queued, failed (will retry at …), then sent, and never the
-/// content nor the recipient. (One test in this binary captures the logs:
-/// tracing's per-thread subscribers of parallel tests interfere.)
-#[tokio::test]
-async fn the_log_says_queued_then_failed_then_sent_without_the_content() {
-    let logs = capture_logs();
+/// content nor the recipient.
+async fn the_log_says_queued_then_failed_then_sent_without_the_content(backend: Backend) {
+    let (logs, _turn) = capture_logs().await;
     let port = free_port();
-    let s = TestServer::start_with(&Backend::Sqlite, common::relay_config(port)).await;
+    let s = TestServer::start_with(&backend, common::relay_config(port)).await;
     s.forgot_jeanne().await;
     s.until( "SELECT COUNT(*) FROM audit_events WHERE kind = 'message_deferred'", 1).await;
     assert!(!logs.text().contains("message sent"), "never \"sent\" before it was");

@@ -7,8 +7,8 @@
 //!
 //! [`on_each_backend!`] turns `async fn name(backend: Backend)` into the
 //! tests `sqlite::name` and `postgres::name`. Without the variable the
-//! PostgreSQL tests pass without running and say so on stderr, except under
-//! CI (`CI` set), where they fail: CI cannot skip PostgreSQL silently.
+//! PostgreSQL tests FAIL, saying how to run them: a test that did not run
+//! never passes. To leave them out on purpose: `cargo test -- --skip postgres::`.
 //!
 //! Shared by the integration tests (`tests/common/mod.rs`) and the crate's
 //! unit tests (`src/lockout.rs`): it uses only sqlx, tempfile and tokio.
@@ -16,7 +16,6 @@
 
 use sqlx::{Connection, Executor};
 use std::io::Write;
-use std::sync::Once;
 
 /// The PostgreSQL server the tests create their databases on.
 pub const POSTGRES_URL_VAR: &str = "BORNE_TEST_POSTGRES_URL";
@@ -30,28 +29,16 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// The PostgreSQL backend when `BORNE_TEST_POSTGRES_URL` is set. When it
-    /// is not: a note on stderr (once per test binary) and `None`, or a
-    /// panic when `CI` is set.
-    pub fn postgres() -> Option<Backend> {
+    /// The PostgreSQL backend named by `BORNE_TEST_POSTGRES_URL`; a test
+    /// that asks for it fails when the variable is not set.
+    pub fn postgres() -> Backend {
         match std::env::var(POSTGRES_URL_VAR) {
-            Ok(url) if !url.trim().is_empty() => Some(Backend::Postgres { admin_url: url.trim().to_owned() }),
-            _ if in_ci() => panic!(
-                "{POSTGRES_URL_VAR} is not set but CI is: the PostgreSQL tests must run in CI \
-                 (scripts/test.sh starts a throwaway cluster with scripts/postgres.sh and sets it)"
+            Ok(url) if !url.trim().is_empty() => Backend::Postgres { admin_url: url.trim().to_owned() },
+            _ => panic!(
+                "{POSTGRES_URL_VAR} is not set, so this PostgreSQL test cannot run. Run scripts/test.sh (it starts \
+                 a throwaway cluster), or set it to what `scripts/postgres.sh start DIR` prints, or leave these \
+                 tests out on purpose with `cargo test -- --skip postgres::`."
             ),
-            _ => {
-                static NOTE: Once = Once::new();
-                NOTE.call_once(|| {
-                    // Straight to the process's stderr, past the test harness's capture.
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "\nNOTE: {POSTGRES_URL_VAR} is not set: the postgres::* tests of this binary pass WITHOUT \
-                         running. Run scripts/test.sh, or set it to what `scripts/postgres.sh start` prints.\n"
-                    );
-                });
-                None
-            }
         }
     }
 
@@ -63,10 +50,6 @@ impl Backend {
     }
 }
 
-/// `CI` set to anything but empty, `0` or `false`.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false"))
-}
 
 /// A fresh, empty database (not migrated), removed when dropped.
 pub struct TestDatabase {
@@ -189,9 +172,7 @@ macro_rules! on_each_backend {
             $(
                 #[tokio::test $(($($args)*))?]
                 async fn $name() {
-                    if let Some(backend) = Backend::postgres() {
-                        super::$name(backend).await
-                    }
+                    super::$name(Backend::postgres()).await
                 }
             )*
         }
