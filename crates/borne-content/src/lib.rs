@@ -10,6 +10,7 @@
 //! content/profiles/<profile>.toml
 //! content/guides/<profile>/<procedure>.<lang>.toml   login, forgot, unlock, register
 //! content/guides/<profile>/help.<lang>.toml
+//! content/messages/<profile>.<lang>.toml              the server's e-mails and SMS
 //! ```
 //!
 //! No Tauri here: the app's commands call [`profile`], [`guides`] and
@@ -17,6 +18,7 @@
 
 pub mod accepted;
 pub mod errors;
+pub mod messages;
 pub mod notices;
 
 use borne_core::support::Support;
@@ -24,6 +26,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 pub use borne_core::Lang;
+pub use messages::{messages, MessageKind, MessageTemplates};
 
 #[derive(rust_embed::RustEmbed)]
 #[folder = "$CARGO_MANIFEST_DIR/../../content/"]

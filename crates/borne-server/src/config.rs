@@ -6,6 +6,9 @@ use std::time::Duration;
 
 /// Where the e-mail's link leads: the app's reset step (deep link).
 pub const DEFAULT_RESET_LINK_BASE: &str = "borne://reset?token=";
+/// The insurer profile (`content/profiles/`) whose wording the messages use
+/// when none is configured.
+pub const DEFAULT_PROFILE: &str = "mpn";
 /// Default lifetime of a session token.
 pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(30 * 60);
 
@@ -13,8 +16,14 @@ pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(30 * 60);
 pub struct ServerConfig {
     /// Lifetime of a session token from log-in (`expires_in_secs`).
     pub session_ttl: Duration,
-    /// Contact details quoted in error messages.
+    /// Contact details quoted in error messages and messages' signatures.
     pub support: Support,
+    /// The insurer profile (`mpn`, `mgen`: `content/profiles/`) whose
+    /// templates the e-mails and SMS are written from
+    /// (`content/messages/<profile>.<lang>.toml`). Default: `mpn`.
+    pub profile: String,
+    /// The language of the e-mails and SMS. Default: French.
+    pub language: borne_core::Lang,
     /// Key of the hashes of one-time codes and temporary passwords (codes
     /// have few values: a database leak alone must not reveal them). Random
     /// per process by default; set it in production so that codes survive a
@@ -54,6 +63,8 @@ impl Default for ServerConfig {
         ServerConfig {
             session_ttl: DEFAULT_SESSION_TTL,
             support: Support::default(),
+            profile: DEFAULT_PROFILE.into(),
+            language: borne_core::Lang::Fr,
             pepper: random_pepper(),
             outbox_key: random_pepper(),
             reset_link_base: DEFAULT_RESET_LINK_BASE.into(),

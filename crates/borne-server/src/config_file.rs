@@ -13,6 +13,12 @@
 //! trusted_proxies = ["10.0.0.0/8", "192.0.2.10"]
 //! # Who may read GET /metrics (loopback by default).
 //! metrics_from = ["127.0.0.1", "10.1.2.0/24"]
+//! # The insurer whose wording the e-mails and SMS use (content/messages/):
+//! # "mpn" (default, « Espace adhérent ») or "mgen" (« Espace personnel »),
+//! # and their language, "fr" (default) or "en". The profile also gives the
+//! # [support] defaults below.
+//! profile = "mpn"
+//! language = "fr"
 //!
 //! [support]
 //! insurer = "MPN"
@@ -41,7 +47,7 @@
 //! Environment: `BORNE_LISTEN`, `BORNE_DATABASE_URL`, `BORNE_SESSION_TTL_SECS`,
 //! `BORNE_RESET_LINK_BASE`, `BORNE_PEPPER`, `BORNE_OUTBOX_KEY`, `BORNE_ENROLMENT_SECRET`,
 //! `BORNE_ADMIN_TOKEN`, `BORNE_DEVICE_KEY_SECRET`, `BORNE_SMTP_PASSWORD`,
-//! `BORNE_SMS_GATEWAY_TOKEN`, `BORNE_SUPPORT_INSURER`, `BORNE_SUPPORT_PHONE`,
+//! `BORNE_SMS_GATEWAY_TOKEN`, `BORNE_PROFILE`, `BORNE_LANGUAGE`, `BORNE_SUPPORT_INSURER`, `BORNE_SUPPORT_PHONE`,
 //! `BORNE_SUPPORT_CHAT`, `BORNE_TRUSTED_PROXIES` (comma-separated).
 
 use crate::config::ServerConfig;
@@ -79,6 +85,8 @@ struct ServerSection {
     outbox_key: Option<Secret>,
     trusted_proxies: Option<Vec<String>>,
     metrics_from: Option<Vec<String>>,
+    profile: Option<String>,
+    language: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -175,6 +183,16 @@ pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow
 
     if let Some(list) = file.server.metrics_from {
         server.metrics_from = list.iter().map(|p| network("metrics_from", p)).collect::<anyhow::Result<_>>()?;
+    }
+
+    if let Some(id) = var("BORNE_PROFILE").or(file.server.profile) {
+        server.profile = id.trim().to_owned();
+    }
+    // The profile's contacts, then [support] and BORNE_SUPPORT_* over them.
+    server.support = borne_content::profile(&server.profile).context("server.profile (BORNE_PROFILE)")?.support;
+    if let Some(v) = var("BORNE_LANGUAGE").or(file.server.language) {
+        server.language = borne_core::Lang::parse(&v)
+            .with_context(|| format!("server.language (BORNE_LANGUAGE) is \"{v}\": \"fr\" or \"en\""))?;
     }
 
     let s = &mut server.support;
@@ -307,6 +325,27 @@ mod tests {
         assert_eq!(s.server.throttle.per_address_sensitive, Budget { per_minute: 5, burst: 3 });
         let shown = format!("{s:?}");
         assert!(!shown.contains("jeton") && !shown.contains("t0k3n") && !shown.contains("trente-deux"), "secrets leak through Debug: {shown}");
+    }
+
+    #[test]
+    fn the_profile_chooses_the_wording_and_the_default_contacts() {
+        let default = load(None, env(&[])).unwrap().server;
+        assert_eq!((default.profile.as_str(), default.language), ("mpn", borne_core::Lang::Fr));
+        assert_eq!(default.support, borne_core::support::Support::default());
+
+        let f = file("[server]\nprofile = \"mgen\"\nlanguage = \"en\"\n[support]\nphone = \"01 02 03 04 05\"\n");
+        let s = load(Some(f.path()), env(&[])).unwrap().server;
+        assert_eq!((s.profile.as_str(), s.language), ("mgen", borne_core::Lang::En));
+        assert_eq!(s.support.insurer, "MGEN", "from content/profiles/mgen.toml");
+        assert_eq!(s.support.phone, "01 02 03 04 05", "[support] over the profile");
+
+        let s = load(Some(f.path()), env(&[("BORNE_PROFILE", "mpn"), ("BORNE_LANGUAGE", "fr")])).unwrap().server;
+        assert_eq!((s.profile.as_str(), s.language, s.support.insurer.as_str()), ("mpn", borne_core::Lang::Fr, "MPN"));
+
+        let err = load(None, env(&[("BORNE_PROFILE", "abc")])).unwrap_err();
+        assert!(format!("{err:#}").contains("available: mgen, mpn"), "{err:#}");
+        let err = load(None, env(&[("BORNE_LANGUAGE", "de")])).unwrap_err();
+        assert!(format!("{err:#}").contains("\"fr\" or \"en\""), "{err:#}");
     }
 
     #[test]

@@ -28,7 +28,8 @@ impl AppState {
     /// credentials without TLS to a remote relay).
     pub fn new(db: Db, config: ServerConfig) -> anyhow::Result<AppState> {
         let metrics = Arc::new(Metrics::default());
-        let delivery = Delivery::new(config.delivery.clone(), config.support.clone())?;
+        let templates = borne_content::messages(&config.profile, config.language)?;
+        let delivery = Delivery::with_templates(config.delivery.clone(), config.support.clone(), templates)?;
         let devices = DeviceAuth::new(db.clone(), config.devices.clone(), config.support.clone());
         let throttle = Throttle::new(config.throttle.clone(), config.support.clone());
         let proxies = TrustedProxies::new(config.trusted_proxies.clone());

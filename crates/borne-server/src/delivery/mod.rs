@@ -21,10 +21,11 @@ pub use config::{DeliveryConfig, SmsGatewayConfig, SmtpConfig, Tls, DEFAULT_FROM
 pub use outbox::{dev_router, OutboxEntry, OUTBOX_CAPACITY};
 pub use sealed::Sealer;
 pub use templates::{
-    Message, Rendered, PASSWORD_CHANGED_SUBJECT, REGISTRATION_SUBJECT, RESET_PASSWORD_SUBJECT, UNLOCK_SUBJECT,
+    default_templates, Message, Rendered, PASSWORD_CHANGED_SUBJECT, REGISTRATION_SUBJECT, RESET_PASSWORD_SUBJECT, UNLOCK_SUBJECT,
 };
 
 use anyhow::Context;
+use borne_content::messages::MessageTemplates;
 use borne_core::support::Support;
 use email::SmtpSender;
 use lettre::message::Mailbox;
@@ -84,6 +85,7 @@ pub struct Delivery {
 
 struct Inner {
     support: Support,
+    templates: MessageTemplates,
     from: Mailbox,
     smtp: Option<SmtpSender>,
     sms: Option<SmsGateway>,
@@ -93,8 +95,15 @@ struct Inner {
 impl Delivery {
     /// Checks the configuration (the `From:` address, the gateway URL's
     /// scheme, credentials only over TLS or on loopback) and builds the
-    /// transports. Connects to nothing yet.
+    /// transports. Connects to nothing yet. Messages are written from MPN's
+    /// French templates (the default profile).
     pub fn new(config: DeliveryConfig, support: Support) -> anyhow::Result<Delivery> {
+        Delivery::with_templates(config, support, default_templates().clone())
+    }
+
+    /// As [`Delivery::new`], the messages written from `templates` (one
+    /// insurer profile, one language: `borne_content::messages`).
+    pub fn with_templates(config: DeliveryConfig, support: Support, templates: MessageTemplates) -> anyhow::Result<Delivery> {
         let from: Mailbox = config.from.parse().context("delivery.from is not an e-mail address")?;
         let smtp = config.smtp.as_ref().map(SmtpSender::new).transpose()?;
         let sms = config.sms_gateway.as_ref().map(SmsGateway::new).transpose()?;
@@ -103,7 +112,7 @@ impl Delivery {
             tracing::warn!("demo outbox on: messages (codes included) are kept in memory and served at GET /dev/outbox to loopback");
         }
         tracing::info!(smtp = smtp.is_some(), sms_gateway = sms.is_some(), outbox = outbox.is_some(), "message delivery configured");
-        Ok(Delivery { inner: Arc::new(Inner { support, from, smtp, sms, outbox }) })
+        Ok(Delivery { inner: Arc::new(Inner { support, templates, from, smtp, sms, outbox }) })
     }
 
     /// The insurer's contacts the messages are signed with.
@@ -117,7 +126,7 @@ impl Delivery {
     pub async fn email(&self, to: &str, msg: &Message) -> Result<(), DeliveryError> {
         check_channel(msg, Channel::Email)?;
         let mailbox: Mailbox = to.parse().map_err(|_| DeliveryError::InvalidRecipient(Channel::Email))?;
-        let rendered = msg.render(&self.inner.support);
+        let rendered = msg.render_with(&self.inner.templates, &self.inner.support);
         if let Some(outbox) = &self.inner.outbox {
             outbox.push(Channel::Email, msg.kind(), to, rendered.subject.as_deref(), &rendered.text);
         }
@@ -135,7 +144,7 @@ impl Delivery {
         if !is_e164(to_e164) {
             return Err(DeliveryError::InvalidRecipient(Channel::Sms));
         }
-        let rendered = msg.render(&self.inner.support);
+        let rendered = msg.render_with(&self.inner.templates, &self.inner.support);
         if let Some(outbox) = &self.inner.outbox {
             outbox.push(Channel::Sms, msg.kind(), to_e164, None, &rendered.text);
         }

@@ -1,4 +1,7 @@
-//! The messages the server sends, written in French, and their rendering.
+//! The messages the server sends, and their rendering through the insurer
+//! profile's templates in one language (`content/messages/<profile>.<lang>.toml`,
+//! `borne_content::messages`): MGEN's say « Espace personnel », MPN's
+//! « Espace adhérent ».
 //!
 //! E-mails are plain text (no HTML: nothing to render wrongly, nothing to
 //! hide a link behind). The SMS is written in the GSM 03.38 alphabet and kept
@@ -11,9 +14,15 @@
 use super::Channel;
 use crate::proofs::PROOF_TTL_SECS;
 use crate::temporary_passwords::TEMPORARY_PASSWORD_TTL_SECS;
+use crate::config::DEFAULT_PROFILE;
+use borne_content::messages::{MessageKind, MessageTemplates};
+use borne_content::Lang;
 use borne_core::support::Support;
+use std::sync::LazyLock;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+// The French subjects of MPN's templates (the default profile); a test
+// checks them against content/messages/mpn.fr.toml.
 /// Subject of the forgotten-password e-mail, as the MPN guide names it.
 pub const RESET_PASSWORD_SUBJECT: &str = "Réinitialisation de mot de passe";
 pub const UNLOCK_SUBJECT: &str = "Déblocage de votre compte";
@@ -59,30 +68,19 @@ impl std::fmt::Debug for Rendered {
     }
 }
 
-fn minutes(secs: i64) -> i64 {
-    secs / 60
+fn minutes(secs: i64) -> String {
+    (secs / 60).to_string()
 }
 
-/// The end of every e-mail: who writes, and how to reach a person.
-fn signature(support: &Support) -> String {
-    format!(
-        "Cordialement,\n\
-         Le service adhérents {insurer}\n\
-         \n\
-         Une question ? Appelez le {phone} ou utilisez {chat}.\n\
-         Ce message est envoyé automatiquement : merci de ne pas y répondre.\n",
-        insurer = support.insurer,
-        phone = support.phone,
-        chat = support.chat,
-    )
-}
-
-/// What a member must know about a code: never to give it away.
-fn never_share(support: &Support) -> String {
-    format!(
-        "Ne communiquez ce code à personne : {} ne vous le demandera jamais, ni par téléphone ni par e-mail.",
-        support.insurer
-    )
+/// MPN's French templates: what [`Message::render`] and a [`Delivery`]
+/// built without a profile use (the server's default profile).
+///
+/// [`Delivery`]: super::Delivery
+pub fn default_templates() -> &'static MessageTemplates {
+    static DEFAULT: LazyLock<MessageTemplates> = LazyLock::new(|| {
+        borne_content::messages(DEFAULT_PROFILE, Lang::Fr).expect("content/messages/mpn.fr.toml is embedded and valid (tested)")
+    });
+    &DEFAULT
 }
 
 impl Message {
@@ -105,109 +103,44 @@ impl Message {
         }
     }
 
-    /// The French subject (e-mails) and text, signed with the insurer's name
-    /// and contacts.
+    /// The subject (e-mails) and text in MPN's French templates (the
+    /// default profile), signed with `support`'s name and contacts.
     pub fn render(&self, support: &Support) -> Rendered {
+        self.render_with(default_templates(), support)
+    }
+
+    /// The subject (e-mails) and text in `templates` (one profile, one
+    /// language), signed with `support`'s name and contacts.
+    pub fn render_with(&self, templates: &MessageTemplates, support: &Support) -> Rendered {
         let proof_minutes = minutes(PROOF_TTL_SECS);
-        match self {
-            Message::ResetPassword { first_name, link, code } => Rendered {
-                subject: Some(RESET_PASSWORD_SUBJECT.into()),
-                text: format!(
-                    "Bonjour {first_name},\n\
-                     \n\
-                     Vous avez demandé à réinitialiser le mot de passe de votre Espace adhérent {insurer}.\n\
-                     \n\
-                     Depuis chez vous, cliquez sur ce lien pour choisir un nouveau mot de passe :\n\
-                     {link}\n\
-                     \n\
-                     Devant une borne, saisissez ce code à l'écran qui vous le demande :\n\
-                     {code}\n\
-                     \n\
-                     Le lien et le code sont valables {proof_minutes} minutes et ne servent qu'une seule fois.\n\
-                     \n\
-                     Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.\n\
-                     {never_share}\n\
-                     \n\
-                     {signature}",
-                    insurer = support.insurer,
-                    never_share = never_share(support),
-                    signature = signature(support),
-                ),
-            },
-            Message::UnlockByEmail { first_name, link, code } => Rendered {
-                subject: Some(UNLOCK_SUBJECT.into()),
-                text: format!(
-                    "Bonjour {first_name},\n\
-                     \n\
-                     Vous avez demandé à débloquer votre compte {insurer}, bloqué à la suite de saisies erronées du mot de passe.\n\
-                     \n\
-                     Pour le débloquer, choisissez un nouveau mot de passe :\n\
-                     - depuis chez vous, en cliquant sur ce lien :\n\
-                     {link}\n\
-                     - ou devant une borne, en saisissant ce code à l'écran qui vous le demande :\n\
-                     {code}\n\
-                     \n\
-                     Le lien et le code sont valables {proof_minutes} minutes et ne servent qu'une seule fois. \
-                     Votre compte est débloqué dès que votre nouveau mot de passe est enregistré.\n\
-                     \n\
-                     Si vous n'êtes pas à l'origine de cette demande, ignorez ce message et appelez-nous au {phone} : \
-                     quelqu'un a peut-être essayé d'accéder à votre compte.\n\
-                     {never_share}\n\
-                     \n\
-                     {signature}",
-                    insurer = support.insurer,
-                    phone = support.phone,
-                    never_share = never_share(support),
-                    signature = signature(support),
-                ),
-            },
-            Message::UnlockTemporaryPassword { temporary_password } => Rendered {
-                subject: None,
-                text: format!(
-                    "{insurer} : mot de passe temporaire {temporary_password}, valable {minutes} min. \
-                     Connectez-vous avec votre numéro de sécurité sociale puis changez votre mot de passe.",
-                    insurer = support.insurer,
-                    minutes = minutes(TEMPORARY_PASSWORD_TTL_SECS),
-                ),
-            },
-            Message::RegistrationCode { first_name, code } => Rendered {
-                subject: Some(REGISTRATION_SUBJECT.into()),
-                text: format!(
-                    "Bonjour {first_name},\n\
-                     \n\
-                     Vous avez demandé à créer votre Espace adhérent {insurer}. Votre code d'activation est :\n\
-                     {code}\n\
-                     \n\
-                     Saisissez-le à l'écran qui vous le demande pour terminer votre inscription. \
-                     Il est valable {proof_minutes} minutes et ne sert qu'une seule fois.\n\
-                     \n\
-                     Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : aucun compte ne sera créé.\n\
-                     {never_share}\n\
-                     \n\
-                     {signature}",
-                    insurer = support.insurer,
-                    never_share = never_share(support),
-                    signature = signature(support),
-                ),
-            },
-            Message::PasswordChanged { first_name } => Rendered {
-                subject: Some(PASSWORD_CHANGED_SUBJECT.into()),
-                text: format!(
-                    "Bonjour {first_name},\n\
-                     \n\
-                     Le mot de passe de votre Espace adhérent {insurer} vient d'être modifié.\n\
-                     \n\
-                     Si c'est vous, vous n'avez rien à faire.\n\
-                     \n\
-                     Si ce n'est pas vous, contactez {insurer} au {phone} dès que possible : \
-                     quelqu'un a peut-être accédé à votre compte.\n\
-                     \n\
-                     {signature}",
-                    insurer = support.insurer,
-                    phone = support.phone,
-                    signature = signature(support),
-                ),
-            },
-        }
+        let temporary_minutes = minutes(TEMPORARY_PASSWORD_TTL_SECS);
+        let mut values: Vec<(&str, &str)> =
+            vec![("insurer", &support.insurer), ("phone", &support.phone), ("chat", &support.chat), ("minutes", &proof_minutes)];
+        let kind = match self {
+            Message::ResetPassword { first_name, link, code } | Message::UnlockByEmail { first_name, link, code } => {
+                values.extend([("first_name", first_name.as_str()), ("link", link.as_str()), ("code", code.as_str())]);
+                if matches!(self, Message::ResetPassword { .. }) {
+                    MessageKind::ResetPassword
+                } else {
+                    MessageKind::UnlockByEmail
+                }
+            }
+            Message::UnlockTemporaryPassword { temporary_password } => {
+                values[3] = ("minutes", &temporary_minutes);
+                values.push(("temporary_password", temporary_password));
+                MessageKind::UnlockTemporaryPassword
+            }
+            Message::RegistrationCode { first_name, code } => {
+                values.extend([("first_name", first_name.as_str()), ("code", code.as_str())]);
+                MessageKind::RegistrationCode
+            }
+            Message::PasswordChanged { first_name } => {
+                values.push(("first_name", first_name));
+                MessageKind::PasswordChanged
+            }
+        };
+        debug_assert_eq!(kind.as_str(), self.kind());
+        let filled = templates.fill(kind, &values);
+        Rendered { subject: filled.subject, text: filled.text }
     }
 }
