@@ -4,19 +4,9 @@
 
 use crate::{App, PasswordCheck, UiError};
 use crate::wire::Field;
-use borne_core::password::{broken_rules_with, check_with_in, PersonalInfo};
-use borne_core::{BirthDate, BorneError, Identifier, Nir, Secret};
-
-/// The NIR and the date of birth, and that the date is the birth year and
-/// month the NIR carries (MGEN guide, unlock step 2), before any call.
-pub fn parse_nir_and_birthdate(nir: &str, birthdate: &str) -> Result<(Nir, BirthDate), BorneError> {
-    let nir = Nir::parse(nir)?;
-    let date = BirthDate::parse(birthdate)?;
-    if !date.matches_nir(&nir) {
-        return Err(BorneError::BirthDateNirMismatch);
-    }
-    Ok((nir, date))
-}
+use borne_core::birthdate::parse_nir_and_birthdate;
+use borne_core::password::{self, check_with_in, PersonalInfo};
+use borne_core::{BorneError, Identifier, Secret};
 
 impl App {
     /// Field (A): the precise message of the first problem, or nothing.
@@ -24,6 +14,9 @@ impl App {
         Identifier::parse(identifier).map(|_| ()).map_err(|e| self.fail(e))
     }
 
+    /// The unlock and registration forms' NIR and date of birth (borne-core's
+    /// [`parse_nir_and_birthdate`]); the UI asks this rather than checking
+    /// dates itself.
     pub fn check_unlock(&self, nir: &str, birthdate: &str) -> Result<(), UiError> {
         parse_nir_and_birthdate(nir, birthdate).map(|_| ()).map_err(|e| self.fail(e))
     }
@@ -38,20 +31,16 @@ impl App {
         }
     }
 
-    /// The same rules as the server's, checked before the call so that the
-    /// member learns at once which one fails.
+    /// The same rules, in the same order, as the server's
+    /// (`borne_core::password::check_new_password`: empty, policy,
+    /// confirmation), checked before the call so that the member learns at
+    /// once which one fails.
     pub(crate) async fn check_new_password(&self, new_password: &Secret, confirmation: &Secret) -> Result<(), UiError> {
-        if new_password.is_empty() {
-            return Err(self.fail(BorneError::PasswordMissing).on(Field::NewPassword));
-        }
-        let broken = broken_rules_with(new_password.expose(), &self.personal_info().await);
-        if !broken.is_empty() {
-            return Err(self.fail(BorneError::PasswordPolicy { broken }));
-        }
-        if new_password != confirmation {
-            return Err(self.fail(BorneError::PasswordsDiffer));
-        }
-        Ok(())
+        let info = self.personal_info().await;
+        password::check_new_password(new_password.expose(), confirmation.expose(), &info).map_err(|e| match e {
+            BorneError::PasswordMissing => self.fail(e).on(Field::NewPassword),
+            e => self.fail(e),
+        })
     }
 
     /// What the new password must not contain, from what the app knows now.

@@ -5,9 +5,9 @@
 use crate::state::{purpose, Procedure};
 use crate::stepper::{ids, At};
 use crate::wire::{Coded, MemberSummary};
-use crate::{code, App, Progress, ResetDone, UiError};
+use crate::{App, Progress, ResetDone, UiError};
 use borne_content::Procedure as Kind;
-use borne_core::{BorneError, Identifier, Secret};
+use borne_core::{code, BorneError, Identifier, Secret};
 
 /// The step where the new password is chosen, per procedure.
 pub(crate) fn password_step(kind: Kind) -> At {

@@ -9,7 +9,6 @@
 mod answers;
 mod checks;
 pub mod clock;
-mod code;
 mod code_step;
 mod cooldown;
 mod link;
@@ -23,7 +22,6 @@ mod unlock;
 mod wire;
 
 pub use answers::{LoggedIn, Opened, PasswordCheck, Progress, ResetDone, Sent, UnlockSent, UnlockView};
-pub use checks::parse_nir_and_birthdate;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use link::{reset_token, SCHEME as LINK_SCHEME};
 pub use stepper::Stepper;

@@ -7,20 +7,13 @@
 use crate::state::{Procedure, Resendable};
 use crate::stepper::{ids, At};
 use crate::wire::{Channel, Coded, ForgotPasswordRequest, RegisterRequest};
-use crate::{checks::parse_nir_and_birthdate, cooldown, App, Sent, UiError};
+use crate::{cooldown, App, Sent, UiError};
 use borne_content::Procedure as Kind;
 use borne_core::email::Email;
 use crate::wire::Field;
 use borne_core::procedures::RESEND_COOLDOWN_SECS;
-use borne_core::{BorneError, Identifier, Secret};
-
-fn member_number(input: &str) -> Result<String, BorneError> {
-    let n = input.trim();
-    if n.is_empty() {
-        return Err(BorneError::MemberNumberMissing);
-    }
-    Ok(n.to_owned())
-}
+use borne_core::birthdate::parse_nir_and_birthdate;
+use borne_core::{member_number, BorneError, Identifier, Secret};
 
 impl App {
     /// Field (C) or the registration's e-mail: its errors belong to that field.
@@ -32,7 +25,7 @@ impl App {
     /// account's e-mail, then « Envoyer ».
     pub async fn forgot_password(&self, identifier: &str, member_number: &str, email: &str) -> Result<Sent, UiError> {
         let id = Identifier::parse(identifier).map_err(|e| self.fail(e))?;
-        let number = self::member_number(member_number).map_err(|e| self.fail(e))?;
+        let number = member_number::parse(member_number).map_err(|e| self.fail(e))?;
         let email = self.email_field(email)?;
         let mut procedure = Procedure::at(Kind::Forgot, At::Step(ids::FORM));
         procedure.identifier = Some(Secret::new(id.canonical()));
@@ -51,7 +44,7 @@ impl App {
     /// "Pas encore inscrit ?": NIR, member number, date of birth, e-mail.
     pub async fn register(&self, nir: &str, member_number: &str, birthdate: &str, email: &str) -> Result<Sent, UiError> {
         let (nir, date) = parse_nir_and_birthdate(nir, birthdate).map_err(|e| self.fail(e))?;
-        let number = self::member_number(member_number).map_err(|e| self.fail(e))?;
+        let number = member_number::parse(member_number).map_err(|e| self.fail(e))?;
         let email = self.email_field(email)?;
         let mut procedure = Procedure::at(Kind::Register, At::Step(ids::FORM));
         procedure.identifier = Some(Secret::new(nir.as_str()));

@@ -6,8 +6,9 @@
 use crate::state::{Procedure, Resendable};
 use crate::stepper::{ids, At};
 use crate::wire::{Coded, Channel, ChannelOption};
-use crate::{checks::parse_nir_and_birthdate, App, UiError, UnlockSent, UnlockView};
+use crate::{App, UiError, UnlockSent, UnlockView};
 use borne_content::Procedure as Kind;
+use borne_core::birthdate::parse_nir_and_birthdate;
 use borne_core::{BorneError, Secret};
 
 impl App {

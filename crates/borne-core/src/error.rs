@@ -2,7 +2,7 @@
 //! what went wrong, with the details a message needs. The stable codes are
 //! in `borne-api` (`Coded`), the texts in `borne-content` (`errors`).
 
-use crate::password::Rule;
+use crate::rule::Rule;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BorneError {

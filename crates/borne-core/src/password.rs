@@ -3,7 +3,9 @@
 //! rules through the app; the server enforces the same ones.
 
 use crate::birthdate::BirthDate;
+use crate::error::BorneError;
 use crate::lang::Lang;
+pub use crate::rule::Rule;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -12,51 +14,9 @@ pub const MIN_LENGTH: usize = 8;
 /// Upper bound so that hashing cost cannot be abused.
 pub const MAX_LENGTH: usize = 128;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rule {
-    MinLength,
-    MaxLength,
-    Uppercase,
-    Lowercase,
-    Digit,
-    /// Not one of the 10,000 most common passwords, nor one of them followed
-    /// by a few digits or symbols ("Password123").
-    NotCommon,
-    /// Contains neither the member's first or last name, nor their NIR, nor
-    /// their date of birth.
-    NoPersonalInfo,
-}
-
+/// The rules' checks on the password alone (the rules themselves and
+/// their labels are in [`crate::rule`]).
 impl Rule {
-    /// The MPN guide's rules, checked on the password alone.
-    pub const ALL: [Rule; 6] = [Rule::MinLength, Rule::Uppercase, Rule::Lowercase, Rule::Digit, Rule::NotCommon, Rule::MaxLength];
-
-    /// The French label (the same as `label_in(Lang::Fr)`).
-    pub fn label(self) -> &'static str {
-        self.label_in(Lang::Fr)
-    }
-
-    /// The line of the checklist in `lang`.
-    pub fn label_in(self, lang: Lang) -> &'static str {
-        let (fr, en) = match self {
-            Rule::MinLength => ("Au moins 8 caractères", "At least 8 characters"),
-            Rule::MaxLength => ("Au plus 128 caractères", "At most 128 characters"),
-            Rule::Uppercase => ("Au moins une lettre majuscule", "At least one capital letter"),
-            Rule::Lowercase => ("Au moins une lettre minuscule", "At least one lower-case letter"),
-            Rule::Digit => ("Au moins un chiffre", "At least one digit"),
-            Rule::NotCommon => ("Pas un mot de passe trop courant", "Not a password that is too common"),
-            Rule::NoPersonalInfo => (
-                "Ni votre nom, ni votre prénom, ni votre numéro de Sécurité Sociale, ni votre date de naissance",
-                "Neither your last name, nor your first name, nor your social security number, nor your date of birth",
-            ),
-        };
-        match lang {
-            Lang::Fr => fr,
-            Lang::En => en,
-        }
-    }
-
     pub fn is_met(self, password: &str) -> bool {
         match self {
             Rule::MinLength => password.chars().count() >= MIN_LENGTH,
@@ -151,9 +111,9 @@ impl PersonalInfo {
         }
         if let Some(d) = &self.birthdate {
             let forms = [
-                format!("{:02}{:02}{:04}", d.day, d.month, d.year),
-                format!("{:04}{:02}{:02}", d.year, d.month, d.day),
-                format!("{:02}{:02}{:02}", d.day, d.month, d.year % 100),
+                format!("{:02}{:02}{:04}", d.day(), d.month(), d.year()),
+                format!("{:04}{:02}{:02}", d.year(), d.month(), d.day()),
+                format!("{:02}{:02}{:02}", d.day(), d.month(), d.year().rem_euclid(100)),
             ];
             if forms.iter().any(|f| p.contains(f.as_str())) {
                 return true;
@@ -181,6 +141,27 @@ pub fn check_with_in(password: &str, info: &PersonalInfo, lang: Lang) -> Vec<Rul
 /// The rules the password breaks, member information included.
 pub fn broken_rules_with(password: &str, info: &PersonalInfo) -> Vec<Rule> {
     check_with(password, info).into_iter().filter(|c| !c.met).map(|c| c.rule).collect()
+}
+
+/// A new password and its confirmation (reset, forced change, change),
+/// checked in one order by the app before the call and by the server on
+/// receipt, so that the member reads the same first message whoever caught
+/// it. The order is the MPN guide's reading order of the form: the new
+/// password typed at all (`PasswordMissing`), then the policy with the
+/// member's own information (`PasswordPolicy`, every broken rule), then the
+/// confirmation (`PasswordsDiffer`).
+pub fn check_new_password(new_password: &str, confirmation: &str, info: &PersonalInfo) -> Result<(), BorneError> {
+    if new_password.is_empty() {
+        return Err(BorneError::PasswordMissing);
+    }
+    let broken = broken_rules_with(new_password, info);
+    if !broken.is_empty() {
+        return Err(BorneError::PasswordPolicy { broken });
+    }
+    if new_password != confirmation {
+        return Err(BorneError::PasswordsDiffer);
+    }
+    Ok(())
 }
 
 /// One line of the live checklist.
@@ -239,7 +220,7 @@ mod tests {
             first_name: "Jeanne-Élodie".into(),
             last_name: "Martin".into(),
             nir: Some("278036912304534".into()),
-            birthdate: Some(BirthDate { year: 1978, month: 3, day: 15 }),
+            birthdate: Some(BirthDate::from_calendar(1978, 3, 15).unwrap()),
         };
         assert_eq!(broken_rules_with("Martin2024xx", &info), vec![Rule::NoPersonalInfo]);
         assert_eq!(broken_rules_with("ElodieBleue7", &info), vec![Rule::NoPersonalInfo]);
@@ -268,6 +249,19 @@ mod tests {
     #[test]
     fn accented_letters_count() {
         assert!(broken_rules("Élodie2024").is_empty());
+    }
+
+    #[test]
+    fn new_password_order_is_empty_then_policy_then_confirmation() {
+        let info = PersonalInfo { first_name: "Jeanne".into(), last_name: "Martin".into(), ..PersonalInfo::default() };
+        assert_eq!(check_new_password("", "", &info), Err(BorneError::PasswordMissing));
+        assert_eq!(check_new_password("", "Autre2024x", &info), Err(BorneError::PasswordMissing));
+        // Breaks the policy and differs: the policy is reported first.
+        assert_eq!(check_new_password("court", "autre", &info), Err(BorneError::PasswordPolicy { broken: vec![Rule::MinLength, Rule::Uppercase, Rule::Digit] }));
+        assert_eq!(check_new_password("Martin2024xx", "Martin2024xx", &info), Err(BorneError::PasswordPolicy { broken: vec![Rule::NoPersonalInfo] }));
+        assert_eq!(check_new_password("Mutuelle2024", "Mutuelle2025", &info), Err(BorneError::PasswordsDiffer));
+        assert_eq!(check_new_password("Mutuelle2024", "", &info), Err(BorneError::PasswordsDiffer));
+        assert_eq!(check_new_password("Mutuelle2024", "Mutuelle2024", &info), Ok(()));
     }
 
     proptest! {

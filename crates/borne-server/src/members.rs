@@ -6,7 +6,7 @@ use crate::passwords;
 use anyhow::Context;
 use borne_core::email::Email;
 use borne_core::support::Support;
-use borne_core::{password, Nir, Secret};
+use borne_core::{member_number, password, BirthDate, Nir, Secret};
 use std::fmt;
 
 /// A member to create.
@@ -16,9 +16,12 @@ pub struct NewMember {
     pub nir: String,
     pub email: String,
     pub phone: Option<String>,
-    /// Date of birth, `jj/mm/aaaa` (ISO `aaaa-mm-jj` is accepted too).
+    /// Date of birth, `jj/mm/aaaa` (ISO `aaaa-mm-jj` is accepted too),
+    /// checked with [`BirthDate::parse`] (a real past date). Not compared
+    /// with the NIR's birth year and month: the records are the insurer's.
     pub birthdate: String,
-    /// "Numéro d'adhérent" (numéro interne), e.g. `MPN-000123`.
+    /// "Numéro d'adhérent" (numéro interne), e.g. `MPN-000123`, checked with
+    /// [`borne_core::member_number::parse`] (the limits of the forms).
     pub member_number: String,
     pub first_name: String,
     pub last_name: String,
@@ -69,7 +72,8 @@ impl NewMember {
         let support = Support::default();
         let nir = Nir::parse(&self.nir).map_err(|e| InvalidMember::new("NIR", borne_content::errors::message_fr(&e, &support)))?;
         let email = Email::parse(&self.email).map_err(|e| InvalidMember::new("e-mail", borne_content::errors::message_fr(&e, &support)))?;
-        let birthdate = parse_birthdate(&self.birthdate)?;
+        let birthdate = BirthDate::parse(&self.birthdate).map_err(|e| InvalidMember::new("date de naissance", borne_content::errors::message_fr(&e, &support)))?;
+        let number = member_number::parse(&self.member_number).map_err(|_| InvalidMember::new("numéro d'adhérent", format!("obligatoire, au plus {} caractères", member_number::MAX_LENGTH)))?;
         let broken = if with_password { password::broken_rules(self.password.expose()) } else { Vec::new() };
         if !broken.is_empty() {
             let rules: Vec<&str> = broken.iter().map(|r| r.label()).collect();
@@ -87,31 +91,12 @@ impl NewMember {
             nir,
             email,
             phone: self.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned),
-            birthdate,
-            member_number: required("numéro d'adhérent", &self.member_number)?,
+            birthdate: birthdate.iso(),
+            member_number: number,
             first_name: required("prénom", &self.first_name)?,
             last_name: required("nom", &self.last_name)?,
         })
     }
-}
-
-/// `jj/mm/aaaa` (or `aaaa-mm-jj`) → `aaaa-mm-jj`, for a real past date.
-fn parse_birthdate(input: &str) -> Result<String, InvalidMember> {
-    let bad = || InvalidMember::new("date de naissance", "attendue au format jj/mm/aaaa, date réelle et passée");
-    let s = input.trim();
-    let parts: Vec<&str> = if s.contains('/') { s.split('/').collect() } else { s.split('-').rev().collect() };
-    let [d, m, y] = parts.as_slice() else { return Err(bad()) };
-    let digits = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
-    if !(digits(d, 2) && digits(m, 2) && digits(y, 4)) {
-        return Err(bad());
-    }
-    let (d, m, y): (u8, u8, i32) = (d.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, y.parse().map_err(|_| bad())?);
-    let month = time::Month::try_from(m).map_err(|_| bad())?;
-    let date = time::Date::from_calendar_date(y, month, d).map_err(|_| bad())?;
-    if y < 1900 || date > time::OffsetDateTime::now_utc().date() {
-        return Err(bad());
-    }
-    Ok(format!("{y:04}-{m:02}-{d:02}"))
 }
 
 impl Db {
@@ -202,12 +187,46 @@ impl Db {
 mod tests {
     use super::*;
 
+    fn jeanne() -> NewMember {
+        NewMember {
+            nir: "2 78 03 69 123 045 ".into(),
+            email: "jeanne.martin@exemple.fr".into(),
+            phone: None,
+            birthdate: "15/03/1978".into(),
+            member_number: " MPN-1 ".into(),
+            first_name: "Jeanne".into(),
+            last_name: "Martin".into(),
+            password: Secret::new("Mutuelle2024"),
+        }
+    }
+
+    /// A valid NIR: the body of `jeanne()`'s and its key.
+    fn with_key(m: NewMember) -> NewMember {
+        let body: String = m.nir.chars().filter(char::is_ascii_digit).collect();
+        NewMember { nir: format!("{body}{:02}", borne_core::nir::compute_key(&body)), ..m }
+    }
+
+    /// The import uses borne-core's parser: its formats, its errors.
     #[test]
-    fn birthdate_formats() {
-        assert_eq!(parse_birthdate("15/03/1978").unwrap(), "1978-03-15");
-        assert_eq!(parse_birthdate(" 1978-03-15 ").unwrap(), "1978-03-15");
-        for bad in ["31/02/1980", "15/13/1980", "1/3/1978", "15-03-78", "", "01/01/2999", "01/01/1850", "aa/bb/cccc"] {
-            assert!(parse_birthdate(bad).is_err(), "{bad}");
+    fn birthdates_with_borne_core_rules() {
+        for (typed, stored) in [("15/03/1978", "1978-03-15"), (" 1978-03-15 ", "1978-03-15"), ("15031978", "1978-03-15"), ("15.3.1978", "1978-03-15")] {
+            let v = with_key(NewMember { birthdate: typed.into(), ..jeanne() }).validate(false).unwrap();
+            assert_eq!(v.birthdate, stored, "{typed}");
+            assert_eq!(v.member_number, "MPN-1");
+        }
+        for bad in ["31/02/1978", "29/02/1978", "15/13/1978", "15-03-78", "", "01/01/2999", "aa/bb/cccc"] {
+            let e = with_key(NewMember { birthdate: bad.into(), ..jeanne() }).validate(false).err().unwrap();
+            assert_eq!(e.field, "date de naissance", "{bad}");
+        }
+    }
+
+    #[test]
+    fn member_numbers_with_borne_core_limits() {
+        let longest = "9".repeat(member_number::MAX_LENGTH);
+        assert_eq!(with_key(NewMember { member_number: longest.clone(), ..jeanne() }).validate(false).unwrap().member_number, longest);
+        for bad in ["", "   ", &"9".repeat(member_number::MAX_LENGTH + 1)] {
+            let e = with_key(NewMember { member_number: bad.into(), ..jeanne() }).validate(false).err().unwrap();
+            assert_eq!(e.field, "numéro d'adhérent");
         }
     }
 

@@ -11,7 +11,7 @@ pub(crate) mod unlock;
 
 use crate::error::Failure;
 use borne_core::password::{self, PersonalInfo};
-use borne_core::{BorneError, Secret};
+use borne_core::Secret;
 
 /// How many messages one unlock request may send (choosing a channel again
 /// is a resend); every message also counts against the member's budget
@@ -19,19 +19,14 @@ use borne_core::{BorneError, Secret};
 pub(crate) const MAX_SENDS_PER_UNLOCK: i64 = 5;
 
 /// The new password and its confirmation, checked against every rule
-/// (borne-core's policy, the member's own information), then hashed.
+/// (borne-core's policy, the member's own information) in borne-core's
+/// order (empty, policy, confirmation: the app's too), then hashed.
 pub(crate) async fn new_password_hash(
     new_password: Secret,
     confirmation: &Secret,
     info: &PersonalInfo,
 ) -> Result<String, Failure> {
-    if new_password.expose() != confirmation.expose() {
-        return Err(BorneError::PasswordsDiffer.into());
-    }
-    let broken = password::broken_rules_with(new_password.expose(), info);
-    if !broken.is_empty() {
-        return Err(BorneError::PasswordPolicy { broken }.into());
-    }
+    password::check_new_password(new_password.expose(), confirmation.expose(), info)?;
     Ok(crate::passwords::hash(new_password).await?)
 }
 
@@ -68,19 +63,5 @@ pub(crate) async fn report(
     }
 }
 
-/// Member numbers are compared without case and without spaces or dashes,
-/// as printed on cards they are often typed differently.
-pub(crate) fn same_member_number(stored: &str, typed: &str) -> bool {
-    let norm = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect::<String>();
-    !typed.trim().is_empty() && norm(stored) == norm(typed)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn member_numbers_compare_loosely() {
-        assert!(super::same_member_number("MPN-000123", "mpn 000123"));
-        assert!(!super::same_member_number("MPN-000123", "MPN-000124"));
-        assert!(!super::same_member_number("MPN-000123", "  "));
-    }
-}
+/// Member numbers are compared as borne-core says ([`borne_core::member_number::same`]).
+pub(crate) use borne_core::member_number::same as same_member_number;

@@ -30,11 +30,7 @@ fn failure(state: &AppState, f: Failure) -> ApiFailure {
 }
 
 fn member_number(state: &AppState, typed: &str) -> Answer<String> {
-    let t = typed.trim();
-    if t.is_empty() || t.len() > 64 {
-        return Err(refuse(state, BorneError::MemberNumberMissing));
-    }
-    Ok(t.to_owned())
+    borne_core::member_number::parse(typed).map_err(|e| refuse(state, e))
 }
 
 fn bounded(state: &AppState, secrets: &[&Secret]) -> Answer<()> {
@@ -49,12 +45,7 @@ fn bounded(state: &AppState, secrets: &[&Secret]) -> Answer<()> {
 /// The NIR and date of birth of the unlock and registration forms, the date
 /// checked against the year and month the NIR carries.
 fn nir_and_birthdate(state: &AppState, nir: &str, birthdate: &str) -> Answer<(Nir, BirthDate)> {
-    let nir = Nir::parse(nir).map_err(|e| refuse(state, e))?;
-    let birthdate = BirthDate::parse(birthdate).map_err(|e| refuse(state, e))?;
-    if !birthdate.matches_nir(&nir) {
-        return Err(refuse(state, BorneError::BirthDateNirMismatch));
-    }
-    Ok((nir, birthdate))
+    borne_core::birthdate::parse_nir_and_birthdate(nir, birthdate).map_err(|e| refuse(state, e))
 }
 
 pub(super) async fn forgot(State(state): State<AppState>, ApiJson(req): ApiJson<ForgotPasswordRequest>) -> Answer<(StatusCode, Json<Accepted>)> {
@@ -79,17 +70,8 @@ pub(super) async fn verify_code(State(state): State<AppState>, ApiJson(req): Api
         Purpose::Unlock | Purpose::Registration => Nir::parse(&req.identifier).map(Identifier::Nir),
     }
     .map_err(|e| refuse(&state, e))?;
-    let code = req.code.expose().trim();
-    if code.is_empty() {
-        return Err(refuse(&state, BorneError::CodeMissing));
-    }
-    if !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(refuse(&state, BorneError::CodeFormat));
-    }
-    if code.len() != 6 {
-        return Err(refuse(&state, BorneError::CodeInvalid { attempts_left: crate::proofs::CODE_TRIES as u32 }));
-    }
-    flows::codes::verify(&state, req.purpose, &identifier, &req.code).await.map(Json).map_err(|f| failure(&state, f))
+    let code = borne_core::code::parse(req.code.expose()).map_err(|e| refuse(&state, e))?;
+    flows::codes::verify(&state, req.purpose, &identifier, &code).await.map(Json).map_err(|f| failure(&state, f))
 }
 
 pub(super) async fn reset(State(state): State<AppState>, ApiJson(req): ApiJson<ResetPasswordRequest>) -> Answer<StatusCode> {
