@@ -284,21 +284,11 @@ pub async fn remembered_identifier(device: State<'_, DeviceState>) -> Result<Opt
     Ok(device.remembered_identifier().await)
 }
 
-/// `2025-01-31T10:23:45Z`.
+/// `2025-01-31T10:23:45Z` (UTC, whole seconds; the `time` crate's calendar).
 fn rfc3339(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3_600, rem % 3_600 / 60, rem % 60)
+    let t = time::OffsetDateTime::from(t.max(UNIX_EPOCH));
+    let (d, (h, m, s)) = (t.date(), t.to_hms());
+    format!("{d}T{h:02}:{m:02}:{s:02}Z")
 }
 
 #[cfg(test)]

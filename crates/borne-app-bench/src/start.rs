@@ -135,26 +135,10 @@ impl Started {
 }
 
 /// `2026-11-23T10:59:00.123456Z` (tracing-subscriber's default timer, UTC)
-/// as microseconds since the UNIX epoch.
+/// as microseconds since the UNIX epoch (the `time` crate's RFC 3339 parser).
 pub fn parse_utc_micros(s: &str) -> Option<i128> {
-    let s = s.strip_suffix('Z')?;
-    let (date, time) = s.split_once('T')?;
-    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let (hms, frac) = time.split_once('.').unwrap_or((time, "0"));
-    let mut t = hms.splitn(3, ':').map(|p| p.parse::<i64>().ok());
-    let (hh, mm, ss) = (t.next()??, t.next()??, t.next()??);
-    let frac_digits: String = frac.chars().take(6).collect();
-    let frac_us = frac_digits.parse::<i64>().ok()? * 10_i64.pow(6 - frac_digits.len() as u32);
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + hh * 3600 + mm * 60 + ss;
-    Some(i128::from(secs) * 1_000_000 + i128::from(frac_us))
+    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
+    Some(t.unix_timestamp_nanos() / 1_000)
 }
 
 /// One start of a binary, measured.
