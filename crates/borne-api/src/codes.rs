@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The stable, machine-readable name of an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     IdentifierMissing,
@@ -47,6 +48,7 @@ pub enum ErrorCode {
 /// Which field of the form an error belongs to, so the UI can put the message
 /// next to it and move the focus there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Identifier,

@@ -3,11 +3,15 @@
 //!
 //! - [`wire`]: the JSON bodies of `/v1` (re-exported at the root);
 //! - [`codes`]: the stable error codes and the form field each belongs to;
-//! - [`signing`]: how a kiosk signs its requests and how the server checks them.
+//! - [`signing`]: how a kiosk signs its requests and how the server checks them;
+//! - with the `openapi` feature, every wire type derives `utoipa::ToSchema`
+//!   (the reference server generates its OpenAPI document from them).
 //!
 //! The member-facing texts are not here: they live in `borne-content`.
 
 pub mod codes;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod signing;
 pub mod wire;
 

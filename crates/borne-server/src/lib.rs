@@ -52,7 +52,7 @@ mod temporary_passwords;
 pub use audit::AuditEntry;
 pub use config::ServerConfig;
 pub use db::Db;
-pub use http::router;
+pub use http::{openapi_document, openapi_json, router};
 pub use members::{InvalidMember, NewMember};
 pub use metrics::Metrics;
 pub use passwords::{hash_password_blocking, verification_permits, verify_password_blocking, HashingMemory};

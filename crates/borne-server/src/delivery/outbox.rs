@@ -25,17 +25,22 @@ use std::sync::Mutex;
 pub const OUTBOX_CAPACITY: usize = 200;
 
 /// One message as it was sent.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OutboxEntry {
     /// Increases by one with each message since the server started.
     pub id: u64,
+    /// The same names as the API's channel (`sms`, `email`).
+    #[schema(value_type = borne_api::Channel)]
     pub channel: Channel,
-    /// [`Message::kind`](super::Message::kind): `reset_password`, …
+    /// `Message::kind`: `reset_password`, `unlock_by_email`,
+    /// `unlock_temporary_password`, `registration_code`, `password_changed`.
     pub kind: String,
     /// The e-mail address or the E.164 number.
     pub to: String,
-    /// E-mails only.
+    /// E-mails only (`null` for an SMS).
+    #[schema(required = true)]
     pub subject: Option<String>,
+    /// As sent, codes, links and temporary passwords included (demo only).
     pub text: String,
     /// RFC 3339, UTC.
     pub sent_at: String,
@@ -107,7 +112,7 @@ async fn outbox(State(delivery): State<Delivery>, mut parts: Parts) -> Response 
     match delivery.outbox() {
         Some(entries) if from_loopback => Json(entries).into_response(),
         _ => {
-            let body = crate::http::api_error(&BorneError::BadRequest, delivery.support());
+            let body = crate::error::api_error(&BorneError::BadRequest, delivery.support());
             (StatusCode::NOT_FOUND, Json(body)).into_response()
         }
     }

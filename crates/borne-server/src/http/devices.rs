@@ -8,7 +8,8 @@ use crate::http::ApiFailure;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use axum::{Json, Router};
 use borne_api::{DeviceStatus, EnrolDeviceRequest, EnrolDeviceResponse, HeartbeatRequest};
 use borne_core::{BorneError, Secret};
@@ -22,15 +23,36 @@ where
     S: Clone + Send + Sync + 'static,
     DeviceAuth: FromRef<S>,
 {
-    Router::new()
-        .route("/v1/devices", post(enrol))
-        .route("/v1/devices/heartbeat", post(heartbeat))
-        .route("/v1/admin/devices", get(list))
+    api_routes().into()
 }
+
+/// The same routes with their OpenAPI operations.
+pub(super) fn api_routes<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    DeviceAuth: FromRef<S>,
+{
+    OpenApiRouter::new().routes(routes!(enrol)).routes(routes!(heartbeat)).routes(routes!(list))
+}
+
+errors!(EnrolDeviceErrors {
+    400 "JSON mal formé, ou nom vide, de plus de 64 caractères ou contenant un caractère de contrôle." [BadRequest],
+    401 "Secret d'enrôlement incorrect, ou enrôlement fermé." [DeviceUnauthorized],
+});
 
 /// Enrolment: 201 with the device's id and key when the enrolment secret is
 /// right; 401 `device_unauthorized` otherwise (also when none is configured);
 /// 400 for a name that is empty, too long or holds control characters.
+#[utoipa::path(
+    post,
+    path = "/v1/devices",
+    operation_id = "enrolDevice",
+    tag = "Bornes",
+    summary = "Enrôler une borne",
+    description = "Avec le secret d'enrôlement de la configuration du serveur (sans secret configuré, tout enrôlement est refusé). Répond l'identifiant de la borne et sa clé de signature, à garder dans le trousseau du système.",
+    request_body = EnrolDeviceRequest,
+    responses((status = 201, description = "Borne enrôlée.", body = EnrolDeviceResponse), EnrolDeviceErrors),
+)]
 pub(crate) async fn enrol(
     State(auth): State<DeviceAuth>,
     DeviceJson(request): DeviceJson<EnrolDeviceRequest>,
@@ -52,7 +74,24 @@ pub(crate) async fn enrol(
     }
 }
 
+errors!(DeviceHeartbeatErrors {
+    400 "JSON mal formé, version vide ou de plus de 64 caractères, détail de plus de 1 000 caractères." [BadRequest],
+    401 "Requête non signée, borne inconnue, horodatage à plus de 5 minutes de l'heure du serveur, signature invalide ou déjà vue." [DeviceUnauthorized],
+    413 "Corps signé de plus de 256 Kio." [BadRequest],
+});
+
 /// A signed heartbeat: records version, health, detail and the time; 204.
+#[utoipa::path(
+    post,
+    path = "/v1/devices/heartbeat",
+    operation_id = "deviceHeartbeat",
+    tag = "Bornes",
+    summary = "Battement de cœur d'une borne",
+    description = "Requête signée par la borne (schémas de sécurité `deviceId`, `deviceTimestamp`, `deviceSignature`, exigés ensemble). Enregistre la version, l'état et l'heure.",
+    security(("deviceId" = [], "deviceTimestamp" = [], "deviceSignature" = [])),
+    request_body = HeartbeatRequest,
+    responses((status = 204, description = "État enregistré."), DeviceHeartbeatErrors),
+)]
 pub(crate) async fn heartbeat(
     State(auth): State<DeviceAuth>,
     device: SignedDevice,
@@ -74,7 +113,21 @@ pub(crate) async fn heartbeat(
     }
 }
 
+errors!(ListDevicesErrors {
+    401 "Jeton d'administration absent ou incorrect (ou aucun configuré)." [DeviceUnauthorized],
+});
+
 /// Every device with its last heartbeat, for `Authorization: Bearer <admin token>`.
+#[utoipa::path(
+    get,
+    path = "/v1/admin/devices",
+    operation_id = "listDevices",
+    tag = "Bornes",
+    summary = "État des bornes",
+    description = "Pour l'exploitation : chaque borne enrôlée et son dernier battement.",
+    security(("adminToken" = [])),
+    responses((status = 200, description = "Les bornes enrôlées.", body = Vec<DeviceStatus>), ListDevicesErrors),
+)]
 pub(crate) async fn list(State(auth): State<DeviceAuth>, headers: HeaderMap) -> Result<Json<Vec<DeviceStatus>>, ApiFailure> {
     let allowed = bearer(&headers).is_some_and(|token| auth.admin_allowed(&token));
     if !allowed {

@@ -1,6 +1,6 @@
 //! Error answers: the status for each `BorneError`, and the `ApiError` body.
 
-use crate::error::Failure;
+use crate::error::{api_error, Failure};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -9,12 +9,6 @@ use axum::Json;
 use borne_api::ApiError;
 use borne_core::support::Support;
 use borne_core::BorneError;
-
-/// The body of an error answer: its code and details, and the member's
-/// message in the insurer's words (French: the API's language).
-pub(crate) fn api_error(error: &BorneError, support: &Support) -> ApiError {
-    ApiError::new(error, borne_content::errors::message_fr(error, support))
-}
 
 /// An error answer, its body already rendered with the insurer's contacts.
 #[derive(Debug)]

@@ -11,6 +11,23 @@ use axum::Json;
 use borne_api::{LoginRequest, LoginResponse};
 use borne_core::{password, BorneError, Identifier};
 
+errors!(LoginErrors {
+    400 "Saisie invalide (identifiant re-vérifié avec les règles de `borne_core`, mot de passe absent ou de plus de 128 caractères, JSON mal formé)." [IdentifierMissing, NirLength, NirCharacters, NirFirstDigit, NirKey, EmailInvalid, PasswordMissing, BadRequest],
+    401 "Mot de passe incorrect (`wrong_password`) ou mot de passe temporaire incorrect (`code_invalid`), avec `attempts_left`." [WrongPassword, CodeInvalid],
+    404 "Ce profil est inconnu." [UnknownProfile],
+    423 "Compte bloqué." [AccountBlocked],
+});
+
+#[utoipa::path(
+    post,
+    path = "/v1/login",
+    operation_id = "login",
+    tag = "Connexion",
+    summary = "Se connecter",
+    description = "Connexion par NIR ou e-mail et mot de passe. Trois échecs consécutifs bloquent le compte (décidé atomiquement en base) ; ensuite 423, même avec le bon mot de passe. Un mot de passe temporaire reçu par SMS ouvre une session restreinte (`must_change_password`).",
+    request_body = LoginRequest,
+    responses((status = 200, description = "Session ouverte.", body = LoginResponse), LoginErrors),
+)]
 pub(super) async fn login(
     State(state): State<AppState>,
     ApiJson(LoginRequest { identifier, password }): ApiJson<LoginRequest>,

@@ -2,21 +2,46 @@
 //! request goes through (the client's address through trusted proxies,
 //! throttling per address, kiosk signature, throttling per kiosk).
 
+#[macro_use]
+pub(crate) mod openapi;
 pub(crate) mod devices;
 mod error;
 mod extract;
 mod flows;
 mod health;
 mod login;
-mod openapi;
 mod session;
 
 use crate::state::AppState;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) use error::{api_error, ApiFailure};
+pub(crate) use error::ApiFailure;
+pub use openapi::{document as openapi_document, document_json as openapi_json};
+
+/// The documented routes: each handler with its `#[utoipa::path]`, so that
+/// the OpenAPI document ([`openapi::document`]) lists exactly what is routed.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
+        .routes(routes!(openapi::openapi))
+        .routes(routes!(login::login))
+        .routes(routes!(session::session))
+        .routes(routes!(session::logout))
+        .routes(routes!(flows::forgot))
+        .routes(routes!(flows::verify_code))
+        .routes(routes!(flows::reset))
+        .routes(routes!(flows::change_password))
+        .routes(routes!(flows::unlock))
+        .routes(routes!(flows::unlock_send))
+        .routes(routes!(flows::register))
+        .merge(devices::api_routes())
+}
 
 /// Every route of the API, ready to serve (with
 /// `into_make_service_with_connect_info::<SocketAddr>()`, so that throttling
@@ -24,22 +49,7 @@ pub(crate) use error::{api_error, ApiFailure};
 pub fn router(state: AppState) -> Router {
     let (device_auth, throttle, proxies) = (state.devices.clone(), state.throttle.clone(), state.proxies.clone());
     let dev = crate::delivery::dev_router(state.delivery.clone());
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
-        .route("/openapi.json", get(openapi::openapi))
-        .route("/v1/login", post(login::login))
-        .route("/v1/session", get(session::session))
-        .route("/v1/logout", post(session::logout))
-        .route("/v1/password/forgot", post(flows::forgot))
-        .route("/v1/codes/verify", post(flows::verify_code))
-        .route("/v1/password/reset", post(flows::reset))
-        .route("/v1/password/change", post(flows::change_password))
-        .route("/v1/unlock", post(flows::unlock))
-        .route("/v1/unlock/send", post(flows::unlock_send))
-        .route("/v1/register", post(flows::register))
-        .merge(devices::routes())
+    Router::from(api_routes())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(from_fn_with_state(throttle.clone(), crate::throttle::by_device))

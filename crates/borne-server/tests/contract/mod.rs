@@ -1,6 +1,7 @@
-//! The committed OpenAPI document as the tests read it: its operations,
-//! `$ref`s, draft 2020-12 validators for its schemas, and the check of a live
-//! answer against what the document promises for it.
+//! The OpenAPI document as the tests read it (the one the server's code
+//! generates, `borne_server::openapi_document`): its operations, `$ref`s,
+//! draft 2020-12 validators for its schemas, and the check of a live answer
+//! against what the document promises for it.
 #![allow(dead_code)]
 
 use borne_server::{Db, NewMember, RunningServer, ServerConfig};
@@ -8,15 +9,16 @@ use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// `crates/borne-server/openapi.json`, as committed.
-pub const DOCUMENT: &str = include_str!("../../openapi.json");
+/// The committed copy, `crates/borne-server/openapi.json`.
+pub const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
+
+/// The document the server generates (and serves).
+pub fn document() -> Value {
+    serde_json::from_str(&borne_server::openapi_json()).expect("the generated document is JSON")
+}
 
 /// The HTTP methods an OpenAPI path item may hold.
 pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-pub fn document() -> Value {
-    serde_json::from_str(DOCUMENT).unwrap_or_else(|e| panic!("openapi.json is not valid JSON: {e}"))
-}
 
 /// One method of one path.
 #[derive(Clone, Debug)]
@@ -72,7 +74,7 @@ pub fn operation(doc: &Value, method: &str, path: &str) -> Operation {
     operations(doc)
         .into_iter()
         .find(|o| o.method == method && o.path == path)
-        .unwrap_or_else(|| panic!("openapi.json documents no {} {path}", method.to_uppercase()))
+        .unwrap_or_else(|| panic!("the OpenAPI document has no {} {path}", method.to_uppercase()))
 }
 
 /// A local reference (`#/…`, a JSON pointer) in the document.
