@@ -211,8 +211,9 @@ mod tests {
     fn codes_are_six_digits_and_tokens_256_bits() {
         for _ in 0..200 {
             let c = random_code();
-            assert_eq!(c.expose().len(), 6);
-            assert!(c.expose().bytes().all(|b| b.is_ascii_digit()));
+            // What the app and the server accept (borne-core's one definition).
+            assert_eq!(c.expose().len(), borne_core::code::LENGTH);
+            assert_eq!(borne_core::code::parse(c.expose()).unwrap(), c);
         }
         assert_eq!(URL_SAFE_NO_PAD.decode(random_token().expose()).unwrap().len(), 32);
     }
