@@ -31,14 +31,9 @@
 
 use crate::db::{now, random_id, Db};
 use crate::hashing::{hmac_sha256, same};
-use crate::http::ApiFailure;
+use crate::error::Failure;
 use anyhow::Context;
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 pub use borne_api::signing::{sign, DEVICE_HEADER, MAX_CLOCK_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use borne_api::signing::{is_device_id, parse_signature, DeviceKey};
 use borne_api::DeviceStatus;
@@ -86,14 +81,15 @@ fn open_without_signature(path: &str) -> bool {
 }
 
 /// A request whose device signature was verified (a request extension set by
-/// [`verify_signature`]; also an extractor: 401 when absent).
+/// the signature middleware, `http/middleware/signature.rs`; also an
+/// extractor: 401 when absent).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SignedDevice {
     pub(crate) device_id: String,
 }
 
-/// What the device handlers and [`verify_signature`] share: the database and
-/// the configuration. Cheap to clone.
+/// What the device handlers and the signature middleware share: the
+/// database and the configuration. Cheap to clone.
 #[derive(Clone)]
 pub struct DeviceAuth {
     pub(crate) db: Db,
@@ -114,8 +110,10 @@ impl DeviceAuth {
         &self.inner.support
     }
 
-    pub(crate) fn refusal(&self) -> ApiFailure {
-        ApiFailure::new(BorneError::DeviceUnauthorized, &self.inner.support)
+    /// True when an unsigned request for `path` must be refused
+    /// ([`DeviceConfig::require_signature`]).
+    pub(crate) fn requires_signature(&self, path: &str) -> bool {
+        self.inner.config.require_signature && !open_without_signature(path)
     }
 
     /// True when `presented` is the configured enrolment secret.
@@ -137,81 +135,49 @@ impl DeviceAuth {
         DeviceKey::from_bytes(hmac_sha256(self.inner.config.key_secret.expose().as_bytes(), &[b"borne-device-key\0", device_id.as_bytes()]))
     }
 
-    /// Checks a signed request's headers and body against the device's key.
-    async fn verify(&self, parts: &Parts, body: &[u8]) -> Result<SignedDevice, ApiFailure> {
+    /// Checks a signed request's headers and body against the device's key:
+    /// the device, or `device_unauthorized` (the reason is logged here).
+    pub(crate) async fn verify(&self, parts: &Parts, body: &[u8]) -> Result<SignedDevice, Failure> {
         let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
         let device_id = header(DEVICE_HEADER).filter(|id| is_device_id(id));
         let timestamp = header(TIMESTAMP_HEADER).and_then(|t| t.parse::<i64>().ok());
         let signature = header(SIGNATURE_HEADER).and_then(parse_signature);
         let (Some(device_id), Some(timestamp), Some(signature)) = (device_id, timestamp, signature) else {
             tracing::info!(outcome = "device_refused", reason = "malformed_headers", "signed request refused");
-            return Err(self.refusal());
+            return Err(refused());
         };
         let now = now();
         if now.abs_diff(timestamp) > MAX_CLOCK_SKEW_SECS.unsigned_abs() {
             tracing::info!(device_id, outcome = "device_refused", reason = "timestamp_out_of_window", "signed request refused");
-            return Err(self.refusal());
+            return Err(refused());
         }
         match self.db.device_exists(device_id).await {
             Ok(true) => {}
             Ok(false) => {
                 tracing::info!(device_id, outcome = "device_refused", reason = "unknown_device", "signed request refused");
-                return Err(self.refusal());
+                return Err(refused());
             }
-            Err(e) => return Err(ApiFailure::from_failure(e.into(), &self.inner.support)),
+            Err(e) => return Err(Failure::Internal(e)),
         }
         let key = self.derive_key(device_id);
         let target = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or_else(|| parts.uri.path());
         if !key.verify(parts.method.as_str(), target, timestamp, body, &signature) {
             tracing::info!(device_id, outcome = "device_refused", reason = "bad_signature", "signed request refused");
-            return Err(self.refusal());
+            return Err(refused());
         }
         match self.db.remember_signature(&hex::encode(signature), timestamp + MAX_CLOCK_SKEW_SECS, now).await {
             Ok(true) => Ok(SignedDevice { device_id: device_id.to_owned() }),
             Ok(false) => {
                 tracing::info!(device_id, outcome = "device_refused", reason = "replayed", "signed request refused");
-                Err(self.refusal())
+                Err(refused())
             }
-            Err(e) => Err(ApiFailure::from_failure(e.into(), &self.inner.support)),
+            Err(e) => Err(Failure::Internal(e)),
         }
     }
 }
 
-/// Middleware: a request carrying `X-Borne-Device` must be correctly signed
-/// (else 401 `device_unauthorized`); the verified device becomes a request
-/// extension (for the handlers and the per-device throttle). Requests
-/// without the header pass untouched. Layer it on the outermost router
-/// (the signature covers the full path), e.g.
-/// `.layer(axum::middleware::from_fn_with_state(auth, verify_signature))`.
-/// A request already verified (the layer applied twice) is not checked again.
-pub async fn verify_signature(State(auth): State<DeviceAuth>, req: Request, next: Next) -> Response {
-    if req.extensions().get::<SignedDevice>().is_some() {
-        return next.run(req).await;
-    }
-    if !req.headers().contains_key(DEVICE_HEADER) {
-        if auth.inner.config.require_signature && !open_without_signature(req.uri().path()) {
-            tracing::info!(outcome = "device_refused", reason = "unsigned", "unsigned request refused");
-            return auth.refusal().into_response();
-        }
-        return next.run(req).await;
-    }
-    let (mut parts, body) = req.into_parts();
-    let bytes: Bytes = match axum::body::to_bytes(body, MAX_SIGNED_BODY).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            tracing::info!(outcome = "bad_request", reason = "body_too_large", "signed request refused");
-            return ApiFailure::new(BorneError::BadRequest, auth.support())
-                .with_status(StatusCode::PAYLOAD_TOO_LARGE)
-                .into_response();
-        }
-    };
-    match auth.verify(&parts, &bytes).await {
-        Ok(device) => {
-            parts.extensions.insert(device);
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
-        }
-        Err(failure) => failure.into_response(),
-    }
+fn refused() -> Failure {
+    Failure::Member(BorneError::DeviceUnauthorized)
 }
 
 /// Constant-time comparison of a presented secret with the configured one

@@ -63,3 +63,5 @@ pub use state::AppState;
 pub mod devices;
 pub mod throttle;
 pub use http::devices::routes as device_routes;
+/// The layers of [`router`], for routers assembled by hand (tests).
+pub use http::middleware;

@@ -8,8 +8,8 @@
 //!   guessed or messages sent) and everything else, unknown paths included.
 //!   The address is [`crate::client::ClientAddress`] (the peer, or what a
 //!   trusted proxy forwarded); IPv6 addresses count per /64.
-//! - Per device (requests whose signature [`crate::devices::verify_signature`]
-//!   verified): one budget, whatever the address.
+//! - Per device (requests whose kiosk signature was verified): one budget,
+//!   whatever the address.
 //!
 //! These budgets are kept in each replica's memory, on purpose: they shed
 //! load, they are not a security rule's state (the lockout, the code tries,
@@ -18,9 +18,11 @@
 //! over N replicas, that address gets up to N times each budget
 //! (docs/security.md has the arithmetic).
 //!
-//! Order of the layers: [`by_address`] outermost (after the address is
-//! resolved; it also bounds unsigned floods before any signature is
-//! checked), then the signature check, then [`by_device`]. Kiosks behind
+//! The limiters live here; the middleware that applies them is
+//! `http/middleware/throttle.rs` (`by_address`, `by_device`). Order of the
+//! layers: `by_address` outermost (after the address is resolved; it also
+//! bounds unsigned floods before any signature is checked), then the
+//! signature check, then `by_device`. Kiosks behind
 //! one NAT address share its address budgets: size them for the number of
 //! kiosks of a branch.
 //!
@@ -38,20 +40,12 @@
 //! Log lines carry the kind of limit and, for addresses, a keyed hash
 //! (`client`, per process) rather than the address.
 
-use crate::client::{address_key, ClientAddress};
-use crate::devices::SignedDevice;
-use crate::http::ApiFailure;
-use axum::extract::connect_info::ConnectInfo;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use borne_core::support::Support;
-use borne_core::BorneError;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use rand::RngCore;
 use std::hash::Hash;
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -108,7 +102,7 @@ pub fn is_sensitive(path: &str) -> bool {
         || ["/v1/password/", "/v1/codes/", "/v1/admin/"].iter().any(|p| path.starts_with(p))
 }
 
-/// The limiter shared by the middleware functions. Cheap to clone.
+/// The limiters the throttling middleware applies. Cheap to clone.
 #[derive(Clone)]
 pub struct Throttle {
     inner: Arc<Inner>,
@@ -165,30 +159,39 @@ impl Throttle {
         })
     }
 
-    fn refuse(&self, retry_after_secs: u64) -> Response {
-        ApiFailure::new(BorneError::TooManyRequests { retry_after_secs }, &self.inner.support).into_response()
+    /// Takes one request from an address's budget, the sensitive one or the
+    /// general one; else the seconds until one is back.
+    pub(crate) fn take_address(&self, ip: IpAddr, sensitive: bool) -> Result<(), u64> {
+        let limiter = if sensitive { &self.inner.sensitive } else { &self.inner.general };
+        self.take(limiter, &ip)
     }
 
-    fn client_tag(&self, ip: IpAddr) -> String {
+    /// Takes one request from a kiosk's budget; else the seconds until one is back.
+    pub(crate) fn take_device(&self, device_id: &str) -> Result<(), u64> {
+        self.take(&self.inner.devices, &device_id.to_owned())
+    }
+
+    pub(crate) fn config(&self) -> &ThrottleConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn support(&self) -> &Support {
+        &self.inner.support
+    }
+
+    /// A keyed hash of the address, for log lines.
+    pub(crate) fn client_tag(&self, ip: IpAddr) -> String {
         hex::encode(&crate::hashing::hmac_sha256(&self.inner.tag_key, &[ip.to_string().as_bytes()])[..6])
     }
 
-    /// The address a budget is kept for.
-    fn address_key(&self, req: &Request) -> Option<IpAddr> {
-        let resolved = req.extensions().get::<ClientAddress>().map(|ClientAddress(ip)| *ip);
-        // Without the resolution layer (a router assembled by hand): the peer.
-        let peer = || req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip());
-        match resolved.or_else(peer) {
-            Some(ip) => Some(address_key(ip)),
-            None => {
-                if !self.inner.warned_no_address.swap(true, Ordering::Relaxed) {
-                    tracing::warn!(
-                        "no client address (serve with into_make_service_with_connect_info): \
-                         every client shares one address budget"
-                    );
-                }
-                None
-            }
+    /// Says once per process that requests carry no client address (every
+    /// client then shares one address budget).
+    pub(crate) fn warn_no_address_once(&self) {
+        if !self.inner.warned_no_address.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                "no client address (serve with into_make_service_with_connect_info): \
+                 every client shares one address budget"
+            );
         }
     }
 
@@ -197,49 +200,6 @@ impl Throttle {
         self.inner.general.retain_recent();
         self.inner.sensitive.retain_recent();
         self.inner.devices.retain_recent();
-    }
-}
-
-/// Middleware: the per-address budgets. Layer it outermost but for the
-/// address resolution ([`crate::client::resolve_address`]).
-pub async fn by_address(State(throttle): State<Throttle>, req: Request, next: Next) -> Response {
-    let config = &throttle.inner.config;
-    if !config.enabled {
-        return next.run(req).await;
-    }
-    let ip = throttle.address_key(&req);
-    if config.exempt_loopback && ip.is_some_and(|ip| ip.is_loopback()) {
-        return next.run(req).await;
-    }
-    let ip = ip.unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED));
-    let (limiter, limit) = if is_sensitive(req.uri().path()) {
-        (&throttle.inner.sensitive, "address_sensitive")
-    } else {
-        (&throttle.inner.general, "address")
-    };
-    match throttle.take(limiter, &ip) {
-        Ok(()) => next.run(req).await,
-        Err(retry_after_secs) => {
-            tracing::info!(limit, client = %throttle.client_tag(ip), retry_after_secs, outcome = "throttled", "request throttled");
-            throttle.refuse(retry_after_secs)
-        }
-    }
-}
-
-/// Middleware: the per-device budget, for requests whose signature was
-/// verified. Layer it inside [`crate::devices::verify_signature`].
-pub async fn by_device(State(throttle): State<Throttle>, req: Request, next: Next) -> Response {
-    let config = &throttle.inner.config;
-    let device_id = match req.extensions().get::<SignedDevice>() {
-        Some(device) if config.enabled => device.device_id.clone(),
-        _ => return next.run(req).await,
-    };
-    match throttle.take(&throttle.inner.devices, &device_id) {
-        Ok(()) => next.run(req).await,
-        Err(retry_after_secs) => {
-            tracing::info!(limit = "device", device_id, retry_after_secs, outcome = "throttled", "request throttled");
-            throttle.refuse(retry_after_secs)
-        }
     }
 }
 

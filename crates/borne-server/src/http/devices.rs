@@ -4,6 +4,7 @@
 
 use crate::devices::{self, DeviceAuth, SignedDevice, DETAIL_MAX_CHARS, NAME_MAX_CHARS, VERSION_MAX_CHARS};
 use crate::error::Failure;
+use crate::http::middleware::signature::refusal;
 use crate::http::ApiFailure;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -16,7 +17,7 @@ use borne_core::{BorneError, Secret};
 use serde::de::DeserializeOwned;
 
 /// The three device routes, for any state holding a [`DeviceAuth`].
-/// [`devices::verify_signature`] must be layered on the outer router, or
+/// [`super::middleware::signature::verify_signature`] must be layered on the outer router, or
 /// every heartbeat is refused (401).
 pub fn routes<S>() -> Router<S>
 where
@@ -59,7 +60,7 @@ pub(crate) async fn enrol(
 ) -> Result<(StatusCode, Json<EnrolDeviceResponse>), ApiFailure> {
     if !auth.enrolment_allowed(&request.enrolment_secret) {
         tracing::info!(outcome = "enrolment_refused", "device enrolment refused");
-        return Err(auth.refusal());
+        return Err(refusal(&auth));
     }
     let name = request.name.trim();
     if !is_short_text(name, NAME_MAX_CHARS) {
@@ -108,7 +109,7 @@ pub(crate) async fn heartbeat(
             tracing::info!(device_id = device.device_id, version, healthy = beat.healthy, outcome = "heartbeat", "device heartbeat");
             Ok(StatusCode::NO_CONTENT)
         }
-        Ok(false) => Err(auth.refusal()),
+        Ok(false) => Err(refusal(&auth)),
         Err(e) => Err(ApiFailure::from_failure(Failure::Internal(e), auth.support())),
     }
 }
@@ -132,7 +133,7 @@ pub(crate) async fn list(State(auth): State<DeviceAuth>, headers: HeaderMap) -> 
     let allowed = bearer(&headers).is_some_and(|token| auth.admin_allowed(&token));
     if !allowed {
         tracing::info!(outcome = "admin_refused", "device list refused");
-        return Err(auth.refusal());
+        return Err(refusal(&auth));
     }
     match auth.db.list_devices().await {
         Ok(list) => Ok(Json(list)),
@@ -182,7 +183,7 @@ where
     }
 }
 
-/// The device [`devices::verify_signature`] verified; 401 when the request
+/// The device [`super::middleware::signature::verify_signature`] verified; 401 when the request
 /// was not signed (or the middleware is missing).
 impl<S> FromRequestParts<S> for SignedDevice
 where
@@ -196,7 +197,7 @@ where
             Some(device) => Ok(device.clone()),
             None => {
                 tracing::info!(outcome = "device_refused", reason = "unsigned", "signed request required");
-                Err(DeviceAuth::from_ref(state).refusal())
+                Err(refusal(&DeviceAuth::from_ref(state)))
             }
         }
     }

@@ -10,6 +10,7 @@ mod extract;
 mod flows;
 mod health;
 mod login;
+pub mod middleware;
 mod session;
 
 use crate::state::AppState;
@@ -52,9 +53,9 @@ pub fn router(state: AppState) -> Router {
     Router::from(api_routes())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(from_fn_with_state(throttle.clone(), crate::throttle::by_device))
-        .layer(from_fn_with_state(device_auth, crate::devices::verify_signature))
-        .layer(from_fn_with_state(throttle, crate::throttle::by_address))
+        .layer(from_fn_with_state(throttle.clone(), middleware::throttle::by_device))
+        .layer(from_fn_with_state(device_auth, middleware::signature::verify_signature))
+        .layer(from_fn_with_state(throttle, middleware::throttle::by_address))
         .layer(from_fn_with_state(proxies, crate::client::resolve_address))
         .with_state(state)
         .merge(dev)

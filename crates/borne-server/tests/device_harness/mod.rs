@@ -8,8 +8,8 @@ use axum::middleware::from_fn_with_state;
 use borne_core::support::Support;
 use borne_core::Secret;
 use borne_server::devices::{self, DeviceAuth, DeviceConfig};
-use borne_server::throttle::{self, Throttle, ThrottleConfig};
-use borne_server::Db;
+use borne_server::throttle::{Throttle, ThrottleConfig};
+use borne_server::{middleware, Db};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::net::{IpAddr, SocketAddr};
@@ -104,9 +104,9 @@ impl Harness {
         let limiter = Throttle::new(throttle, Support::default());
         let app = borne_server::device_routes::<DeviceAuth>()
             .with_state(auth.clone())
-            .layer(from_fn_with_state(limiter.clone(), throttle::by_device))
-            .layer(from_fn_with_state(auth, devices::verify_signature))
-            .layer(from_fn_with_state(limiter, throttle::by_address));
+            .layer(from_fn_with_state(limiter.clone(), middleware::throttle::by_device))
+            .layer(from_fn_with_state(auth, middleware::signature::verify_signature))
+            .layer(from_fn_with_state(limiter, middleware::throttle::by_address));
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
