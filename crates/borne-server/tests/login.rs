@@ -4,7 +4,7 @@
 #[macro_use]
 mod common;
 
-use common::{nir_with_key, Backend, TestServer, JEANNE, PAUL};
+use common::{nir_with_key, Backend, TestRouter, TestServer, JEANNE, PAUL};
 use reqwest::StatusCode;
 
 on_each_backend! {
@@ -45,14 +45,15 @@ async fn success_gives_a_token_for_the_session_and_logout_revokes_it(backend: Ba
 }
 
 async fn bad_or_missing_tokens_are_session_expired(backend: Backend) {
-    let t = TestServer::start_on(&backend).await;
-    let unknown = t.session("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await;
-    assert_eq!((unknown.status, unknown.code()), (StatusCode::UNAUTHORIZED, "session_expired"));
-    let none = t.http.get(t.url("/v1/session")).send().await.unwrap();
-    let none = common::Answer::read(none).await;
-    assert_eq!((none.status, none.code()), (StatusCode::UNAUTHORIZED, "session_expired"));
-    let basic = t.http.get(t.url("/v1/session")).basic_auth("a", Some("b")).send().await.unwrap();
-    assert_eq!(basic.status(), StatusCode::UNAUTHORIZED);
+    let t = TestRouter::on(&backend).await;
+    for headers in [
+        &[("authorization", "Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")][..],
+        &[],
+        &[("authorization", "Basic YTpi")],
+    ] {
+        let answer = t.oneshot("GET", "/v1/session", headers).await;
+        assert_eq!((answer.status, answer.code()), (StatusCode::UNAUTHORIZED, "session_expired"), "{headers:?}");
+    }
 }
 
 async fn canonical_nir_and_email_in_any_case_are_accepted(backend: Backend) {
@@ -161,13 +162,12 @@ async fn malformed_requests_are_json_bad_request(backend: Backend) {
 }
 
 async fn health_and_readiness(backend: Backend) {
-    let t = TestServer::start_on(&backend).await;
-    let h = t.http.get(t.url("/healthz")).send().await.unwrap();
-    assert_eq!(h.status(), StatusCode::OK);
-    assert_eq!(h.text().await.unwrap(), "ok");
-    assert_eq!(t.http.get(t.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
+    let t = TestRouter::on(&backend).await;
+    let h = t.oneshot("GET", "/healthz", &[]).await;
+    assert_eq!((h.status, h.body.as_str()), (StatusCode::OK, Some("ok")));
+    assert_eq!(t.oneshot("GET", "/readyz", &[]).await.status, StatusCode::OK);
     t.db.close().await;
-    let down = common::Answer::read(t.http.get(t.url("/readyz")).send().await.unwrap()).await;
+    let down = t.oneshot("GET", "/readyz", &[]).await;
     assert_eq!((down.status, down.code()), (StatusCode::SERVICE_UNAVAILABLE, "backend_unavailable"));
 }
 

@@ -224,13 +224,51 @@ pub async fn migrated(database: &TestDatabase) -> Db {
     db
 }
 
+/// The router of a server over a fresh database of `backend` holding the
+/// demo members, driven without a socket (`tower::ServiceExt::oneshot`), for
+/// tests that need no client address, no concurrency and no shutdown.
+pub struct TestRouter {
+    pub router: axum::Router,
+    pub db: Db,
+    /// Dropped last.
+    pub database: TestDatabase,
+}
+
+impl TestRouter {
+    pub async fn on(backend: &Backend) -> TestRouter {
+        let database = TestDatabase::create(backend).await;
+        let db = migrated(&database).await;
+        borne_server::demo::seed(&db).await.unwrap();
+        let state = borne_server::AppState::new(db.clone(), local_config()).unwrap();
+        TestRouter { router: borne_server::router(state), db, database }
+    }
+
+    /// One request with these headers and no body.
+    pub async fn oneshot(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
+        use tower::ServiceExt;
+        let mut request = axum::http::Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(axum::body::Body::empty()).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Answer::from_text(status, retry_after, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+}
+
 impl Answer {
+    fn from_text(status: StatusCode, retry_after: Option<String>, text: String) -> Answer {
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Answer { status, body, retry_after }
+    }
+
     pub async fn read(resp: reqwest::Response) -> Answer {
         let status = resp.status();
         let retry_after = resp.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
-        let text = resp.text().await.unwrap();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Answer { status, body, retry_after }
+        Answer::from_text(status, retry_after, resp.text().await.unwrap())
     }
 
     pub fn code(&self) -> &str {
