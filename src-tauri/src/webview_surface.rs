@@ -108,10 +108,6 @@ fn only_ui_ipc_js_reaches_tauri_and_only_to_listen() {
     walk(&ui, &mut files);
     for path in files {
         let name = path.strip_prefix(&ui).unwrap().to_string_lossy().replace('\\', "/");
-        // Written by the build from the modules (borne-ui-bundle): ipc.js is in it.
-        if name == "app.bundle.js" {
-            continue;
-        }
         let text = std::fs::read_to_string(&path).unwrap();
         if name == "ipc.js" {
             let plugin_calls: Vec<&str> = text.match_indices("\"plugin:").map(|(i, _)| &text[i + 1..i + 1 + text[i + 1..].find('"').unwrap()]).collect();

@@ -266,12 +266,51 @@ fn unknown_profile_names_the_available_ones() {
 }
 
 #[test]
-fn index_html_loads_one_script_the_bundle_of_app_js() {
-    // The modules reach the page only through ui/app.bundle.js (written by
-    // the build, crates/borne-ui-bundle): a module loaded on its own would
-    // run a second time, apart from the one the bundle runs.
-    let html = std::fs::read_to_string(ui_dir().join("index.html")).unwrap();
+fn index_html_loads_app_js_as_a_module_and_app_js_imports_every_module() {
+    // The page loads the UI's own files as native ES modules (no bundle, no
+    // file written by the build: docs/performance.md, "Native ES modules"):
+    // one entry, app.js, whose imports reach every other script under ui/
+    // (hello.js is borne-hello's page), each relative and ending in .js.
+    let ui = ui_dir();
+    let html = std::fs::read_to_string(ui.join("index.html")).unwrap();
     let scripts: Vec<&str> = html.match_indices("<script").map(|(at, _)| html[at..].split('>').next().unwrap()).collect();
-    assert_eq!(scripts, [r#"<script type="module" src="app.bundle.js""#], "index.html's scripts");
-    assert!(!html.contains("modulepreload") && !html.contains("src=\"app.js\""), "index.html names a module itself");
+    assert_eq!(scripts, [r#"<script type="module" src="app.js""#], "index.html's scripts");
+    let mut reached = std::collections::BTreeSet::new();
+    let mut todo = vec!["app.js".to_string()];
+    while let Some(module) = todo.pop() {
+        if !reached.insert(module.clone()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(ui.join(&module)).unwrap_or_else(|e| panic!("ui/{module}: {e}"));
+        let dir = std::path::Path::new(&module).parent().unwrap().to_path_buf();
+        for line in text.lines().filter(|l| l.starts_with("import ") || (l.starts_with("export ") && l.contains(" from "))) {
+            let target = line.split(" from ").nth(1).and_then(|t| t.split('"').nth(1));
+            let target = target.unwrap_or_else(|| panic!("ui/{module}: an import without a quoted path: {line}"));
+            assert!(target.starts_with("./") || target.starts_with("../"), "ui/{module}: {target} is not relative");
+            assert!(target.ends_with(".js"), "ui/{module}: {target} must name its .js file (no resolution in the browser)");
+            let mut path = dir.clone();
+            for part in target.split('/') {
+                match part {
+                    "." => {}
+                    ".." => assert!(path.pop(), "ui/{module}: {target} leaves ui/"),
+                    p => path.push(p),
+                }
+            }
+            todo.push(path.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    fn walk(ui: &std::path::Path, dir: &std::path::Path, out: &mut std::collections::BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(ui, &path, out);
+            } else if path.extension().is_some_and(|e| e == "js") {
+                out.insert(path.strip_prefix(ui).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut on_disk = std::collections::BTreeSet::new();
+    walk(&ui, &ui, &mut on_disk);
+    on_disk.remove("hello.js");
+    assert_eq!(reached, on_disk, "scripts under ui/ that app.js does not reach (or the reverse); nothing generated belongs in ui/");
 }
