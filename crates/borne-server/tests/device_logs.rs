@@ -2,44 +2,27 @@
 //! key, signature, heartbeat detail or client address. Its own test binary:
 //! it installs the process-wide tracing subscriber (at TRACE).
 
+#[macro_use]
 mod device_harness;
 
 use borne_server::devices;
 use borne_server::throttle::{Budget, ThrottleConfig};
 use device_harness::*;
 use reqwest::StatusCode;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+on_each_backend! {
+    logs_hold_no_secret_key_signature_detail_or_address(flavor = "multi_thread", worker_threads = 2),
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn logs_hold_no_secret_key_signature_detail_or_address() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_env_filter("trace")
-        .with_writer(move || writer.clone())
-        .init();
+async fn logs_hold_no_secret_key_signature_detail_or_address(backend: Backend) {
+    let (captured, _turn) = capture_logs("trace").await;
 
     let config = loopback_counts(ThrottleConfig {
         per_address_sensitive: Budget { per_minute: 1, burst: 2 },
         per_device: Budget { per_minute: 1, burst: 1 },
         ..ThrottleConfig::default()
     });
-    let h = Harness::start(device_config(), config).await;
+    let h = Harness::start(&backend, device_config(), config).await;
     let (id, key) = h.enrol("Agence d'Épinal, borne 1").await;
     let body = heartbeat_body("1.0.0", true, "détail confidentiel de la borne");
     let t = now();

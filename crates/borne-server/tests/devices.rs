@@ -1,7 +1,8 @@
-//! Kiosk devices and throttling, over real loopback HTTP and a real SQLite
-//! file: enrolment, signed heartbeats, the admin list, refused signatures
+//! Kiosk devices and throttling, over real loopback HTTP and a real
+//! database (SQLite and PostgreSQL): enrolment, signed heartbeats, the admin list, refused signatures
 //! (bad, old, replayed, revoked), and the per-address and per-device limits.
 
+#[macro_use]
 mod device_harness;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,12 +11,23 @@ use borne_core::Secret;
 use borne_server::devices::{self, DeviceConfig};
 use borne_server::throttle::{Budget, ThrottleConfig};
 use device_harness::*;
+
+on_each_backend! {
+    enrolment_needs_the_configured_secret,
+    without_a_configured_secret_no_device_can_enrol_and_no_admin_can_list,
+    a_signed_heartbeat_is_recorded_and_listed_with_last_seen,
+    the_database_holds_no_device_key_and_the_key_survives_a_restart_with_the_same_secret,
+    bad_old_replayed_unsigned_and_revoked_requests_are_refused,
+    the_admin_list_needs_the_admin_token,
+    each_address_has_its_own_budgets_sensitive_and_general,
+    each_device_has_its_own_budget_whatever_the_address,
+    loopback_clients_are_throttled_unless_the_operator_exempts_them,
+}
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-#[tokio::test]
-async fn enrolment_needs_the_configured_secret() {
-    let h = Harness::start(device_config(), loopback_exempt()).await;
+async fn enrolment_needs_the_configured_secret(backend: Backend) {
+    let h = Harness::start(&backend, device_config(), loopback_exempt()).await;
 
     let ok = h.enrol_with(&h.http, ENROLMENT_SECRET, "Agence de Strasbourg, borne 2").await;
     assert_eq!(ok.status, StatusCode::CREATED);
@@ -46,10 +58,9 @@ async fn enrolment_needs_the_configured_secret() {
     assert_eq!(names, ["Agence de Strasbourg, borne 2", "Agence de Strasbourg, borne 3"]);
 }
 
-#[tokio::test]
-async fn without_a_configured_secret_no_device_can_enrol_and_no_admin_can_list() {
+async fn without_a_configured_secret_no_device_can_enrol_and_no_admin_can_list(backend: Backend) {
     let config = DeviceConfig { enrolment_secret: None, admin_token: Some(Secret::new("")), ..device_config() };
-    let h = Harness::start(config, loopback_exempt()).await;
+    let h = Harness::start(&backend, config, loopback_exempt()).await;
     for guess in [ENROLMENT_SECRET, ""] {
         assert_eq!(h.enrol_with(&h.http, guess, "Borne").await.code(), "device_unauthorized");
     }
@@ -58,9 +69,8 @@ async fn without_a_configured_secret_no_device_can_enrol_and_no_admin_can_list()
     }
 }
 
-#[tokio::test]
-async fn a_signed_heartbeat_is_recorded_and_listed_with_last_seen() {
-    let h = Harness::start(device_config(), loopback_exempt()).await;
+async fn a_signed_heartbeat_is_recorded_and_listed_with_last_seen(backend: Backend) {
+    let h = Harness::start(&backend, device_config(), loopback_exempt()).await;
     let (id, key) = h.enrol("Agence de Metz, borne 1").await;
 
     let before = h.status_of(&id).await;
@@ -94,14 +104,15 @@ async fn a_signed_heartbeat_is_recorded_and_listed_with_last_seen() {
     assert_eq!(h.signed_post("/v1/devices/heartbeat", &id, &key, now(), &body).await.code(), "bad_request");
 }
 
-#[tokio::test]
-async fn the_database_holds_no_device_key_and_the_key_survives_a_restart_with_the_same_secret() {
-    let h = Harness::start(device_config(), loopback_exempt()).await;
+async fn the_database_holds_no_device_key_and_the_key_survives_a_restart_with_the_same_secret(backend: Backend) {
+    let h = Harness::start(&backend, device_config(), loopback_exempt()).await;
     let (id, key) = h.enrol("Agence de Nancy, borne 1").await;
     let raw_key = URL_SAFE_NO_PAD.decode(key.expose()).unwrap();
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM devices").fetch_all(&h.sqlite).await.unwrap();
+    let rows = h.pairs("SELECT id, name FROM devices").await;
     assert_eq!(rows, [(id.clone(), "Agence de Nancy, borne 1".to_owned())]);
-    let dump: Vec<u8> = std::fs::read(h.dir.path().join("devices.db")).unwrap();
+    let dump = h.everything_stored().await;
+    // The dump does hold what is stored (the device's name), not its key.
+    assert!(dump.windows("Agence de Nancy".len()).any(|w| w == "Agence de Nancy".as_bytes()));
     assert!(!dump.windows(key.expose().len()).any(|w| w == key.expose().as_bytes()));
     assert!(!dump.windows(32).any(|w| w == raw_key.as_slice()));
 
@@ -114,9 +125,8 @@ async fn the_database_holds_no_device_key_and_the_key_survives_a_restart_with_th
     assert_eq!(h.status_of(&id).await["version"], "2.0.0");
 }
 
-#[tokio::test]
-async fn bad_old_replayed_unsigned_and_revoked_requests_are_refused() {
-    let h = Harness::start(device_config(), loopback_exempt()).await;
+async fn bad_old_replayed_unsigned_and_revoked_requests_are_refused(backend: Backend) {
+    let h = Harness::start(&backend, device_config(), loopback_exempt()).await;
     let (id, key) = h.enrol("Agence de Colmar, borne 1").await;
     let (other_id, other_key) = h.enrol("Agence de Colmar, borne 2").await;
     let path = "/v1/devices/heartbeat";
@@ -157,14 +167,13 @@ async fn bad_old_replayed_unsigned_and_revoked_requests_are_refused() {
     assert_eq!(h.status_of(&id).await["version"], "3.0.0");
 
     // Deleting the device's row revokes it.
-    sqlx::query("DELETE FROM devices WHERE id = $1").bind(&id).execute(&h.sqlite).await.unwrap();
+    h.exec("DELETE FROM devices WHERE id = $1", &[&id]).await;
     refused(h.heartbeat(&id, &key, "3.0.1", "après révocation").await);
     assert_eq!(h.heartbeat(&other_id, &other_key, "3.0.1", "toujours là").await.status, StatusCode::NO_CONTENT);
 }
 
-#[tokio::test]
-async fn the_admin_list_needs_the_admin_token() {
-    let h = Harness::start(device_config(), loopback_exempt()).await;
+async fn the_admin_list_needs_the_admin_token(backend: Backend) {
+    let h = Harness::start(&backend, device_config(), loopback_exempt()).await;
     h.enrol("Agence de Mulhouse, borne 1").await;
     for token in [None, Some("jeton-administrateur-de-tes"), Some(ENROLMENT_SECRET)] {
         let a = h.admin_list(token).await;
@@ -178,14 +187,13 @@ async fn the_admin_list_needs_the_admin_token() {
     assert_eq!(a.body.as_array().unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn each_address_has_its_own_budgets_sensitive_and_general() {
+async fn each_address_has_its_own_budgets_sensitive_and_general(backend: Backend) {
     let config = loopback_counts(ThrottleConfig {
         per_address_sensitive: Budget { per_minute: 1, burst: 3 },
         per_address: Budget { per_minute: 1, burst: 5 },
         ..ThrottleConfig::default()
     });
-    let h = Harness::start(device_config(), config).await;
+    let h = Harness::start(&backend, device_config(), config).await;
     let first = Harness::client_from([127, 0, 0, 1]);
     let second = Harness::client_from([127, 0, 0, 2]);
 
@@ -213,10 +221,9 @@ async fn each_address_has_its_own_budgets_sensitive_and_general() {
     assert_eq!(Answer::read(second.get(h.url("/v1/inconnu")).send().await.unwrap()).await.status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn each_device_has_its_own_budget_whatever_the_address() {
+async fn each_device_has_its_own_budget_whatever_the_address(backend: Backend) {
     let config = loopback_counts(ThrottleConfig { per_device: Budget { per_minute: 1, burst: 3 }, ..ThrottleConfig::default() });
-    let h = Harness::start(device_config(), config).await;
+    let h = Harness::start(&backend, device_config(), config).await;
     let (a, key_a) = h.enrol("Agence de Belfort, borne 1").await;
     let (b, key_b) = h.enrol("Agence de Belfort, borne 2").await;
 
@@ -233,28 +240,27 @@ async fn each_device_has_its_own_budget_whatever_the_address() {
     assert_eq!(h.admin_list(Some(ADMIN_TOKEN)).await.status, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn loopback_clients_are_throttled_unless_the_operator_exempts_them() {
+async fn loopback_clients_are_throttled_unless_the_operator_exempts_them(backend: Backend) {
     // By default a loopback client is a client like any other (a reverse
     // proxy on the same host makes every client look local): 10 guesses, then 429.
-    let h = Harness::start(device_config(), ThrottleConfig::default()).await;
+    let h = Harness::start(&backend, device_config(), ThrottleConfig::default()).await;
     for _ in 0..10 {
         assert_eq!(h.enrol_with(&h.http, "devinette", "Borne").await.code(), "device_unauthorized");
     }
     h.enrol_with(&h.http, "devinette", "Borne").await.assert_throttled();
     // Exempt when the operator says so.
-    let h = Harness::start(device_config(), loopback_exempt()).await;
+    let h = Harness::start(&backend, device_config(), loopback_exempt()).await;
     for _ in 0..40 {
         assert_eq!(h.enrol_with(&h.http, "devinette", "Borne").await.code(), "device_unauthorized");
     }
     // Devices keep their budget on an exempt loopback too.
-    let h = Harness::start(device_config(), ThrottleConfig { per_device: Budget { per_minute: 1, burst: 1 }, ..loopback_exempt() }).await;
+    let h = Harness::start(&backend, device_config(), ThrottleConfig { per_device: Budget { per_minute: 1, burst: 1 }, ..loopback_exempt() }).await;
     let (id, key) = h.enrol("Borne de démonstration").await;
     assert_eq!(h.heartbeat(&id, &key, "1.0.0", "un").await.status, StatusCode::NO_CONTENT);
     h.heartbeat(&id, &key, "1.0.0", "deux").await.assert_throttled();
     // And a disabled throttle lets everything through.
     let off = ThrottleConfig { enabled: false, ..loopback_counts(ThrottleConfig { per_address_sensitive: Budget { per_minute: 1, burst: 1 }, ..ThrottleConfig::default() }) };
-    let h = Harness::start(device_config(), off).await;
+    let h = Harness::start(&backend, device_config(), off).await;
     for _ in 0..5 {
         assert_eq!(h.enrol_with(&h.http, "devinette", "Borne").await.code(), "device_unauthorized");
     }

@@ -6,33 +6,15 @@
 #[macro_use]
 mod common;
 
-use common::{nir_with_key, Answer, Backend, Captured, TestServer, JEANNE, PAUL};
+use common::{capture_logs, nir_with_key, Answer, Backend, TestServer, JEANNE, PAUL};
 use reqwest::StatusCode;
-use std::sync::OnceLock;
 
 on_each_backend! {
     a_full_scenario_logs_no_secret(flavor = "multi_thread", worker_threads = 2),
 }
 
-
-/// The process-wide capture, installed by the first test that asks.
-fn captured() -> &'static Captured {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
-    CAPTURED.get_or_init(|| {
-        let captured = Captured::default();
-        let writer = captured.clone();
-        tracing_subscriber::fmt().with_ansi(false).with_env_filter("trace").with_writer(move || writer.clone()).init();
-        captured
-    })
-}
-
-/// One scenario at a time, so that each reads the log lines of its own run.
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 async fn a_full_scenario_logs_no_secret(backend: Backend) {
-    let _alone = ONE_AT_A_TIME.lock().await;
-    let captured = captured();
-    let start = captured.0.lock().unwrap().len();
+    let (captured, _alone) = capture_logs("trace").await;
 
     let t = TestServer::start_on(&backend).await;
     let unknown_nir = nir_with_key("1850775123456");
@@ -74,7 +56,7 @@ async fn a_full_scenario_logs_no_secret(backend: Backend) {
     assert!(dup.downcast_ref::<borne_server::InvalidMember>().is_some(), "{dup:#}");
     t.server.shutdown().await;
 
-    let log = String::from_utf8(captured.0.lock().unwrap()[start..].to_vec()).unwrap();
+    let log = captured.text();
     assert!(log.contains("outcome=\"wrong_password\"") && log.contains("outcome=\"unknown_profile\""), "log not captured:\n{log}");
     assert!(log.contains("member_id="), "{log}");
     let lower = log.to_lowercase();

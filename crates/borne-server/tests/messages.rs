@@ -1,8 +1,8 @@
 //! The e-mails and SMS are written from the configured insurer profile's
 //! templates (content/messages/<profile>.<lang>.toml): an MGEN server's
 //! reset e-mail speaks of the « Espace personnel », an MPN one of the
-//! « Espace adhérent », in French or English. Real server over SQLite,
-//! messages read from the demo outbox.
+//! « Espace adhérent », in French or English. Real server over SQLite and
+//! PostgreSQL, messages read from the demo outbox.
 
 #[macro_use]
 mod common;
@@ -12,16 +12,22 @@ use borne_server::delivery::{default_templates, Message, PASSWORD_CHANGED_SUBJEC
 use common::{local_config, Backend, TestServer, JEANNE};
 use serde_json::Value;
 
+on_each_backend! {
+    an_mgen_server_s_reset_e_mail_says_espace_personnel,
+    an_mpn_server_s_reset_e_mail_says_espace_adherent,
+    an_mgen_server_in_english_writes_in_english,
+}
+
 /// A server of `profile` in `lang` with the demo outbox, after Jeanne's
 /// forgotten-password form: the reset e-mail it sent her.
-async fn reset_email(profile_id: &str, lang: Lang) -> Value {
+async fn reset_email(backend: &Backend, profile_id: &str, lang: Lang) -> Value {
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("error").try_init();
     let mut config = local_config();
     config.delivery.outbox = true;
     config.profile = profile_id.into();
     config.language = lang;
     config.support = profile(profile_id).unwrap().support;
-    let s = TestServer::start_with(&Backend::Sqlite, config).await;
+    let s = TestServer::start_with(backend, config).await;
     s.forgot_jeanne().await;
     for _ in 0..500 {
         let entries: Vec<Value> = s.http.get(s.url("/dev/outbox")).send().await.unwrap().json().await.unwrap();
@@ -33,9 +39,8 @@ async fn reset_email(profile_id: &str, lang: Lang) -> Value {
     panic!("no e-mail to Jeanne in the outbox");
 }
 
-#[tokio::test]
-async fn an_mgen_server_s_reset_e_mail_says_espace_personnel() {
-    let e = reset_email("mgen", Lang::Fr).await;
+async fn an_mgen_server_s_reset_e_mail_says_espace_personnel(backend: Backend) {
+    let e = reset_email(&backend, "mgen", Lang::Fr).await;
     let text = e["text"].as_str().unwrap();
     assert_eq!(e["subject"], RESET_PASSWORD_SUBJECT);
     assert!(text.contains("votre Espace personnel MGEN"), "{text}");
@@ -43,26 +48,24 @@ async fn an_mgen_server_s_reset_e_mail_says_espace_personnel() {
     assert!(text.contains("36 76") && text.contains("la messagerie de votre Espace personnel"), "MGEN's contacts: {text}");
 }
 
-#[tokio::test]
-async fn an_mpn_server_s_reset_e_mail_says_espace_adherent() {
-    let e = reset_email("mpn", Lang::Fr).await;
+async fn an_mpn_server_s_reset_e_mail_says_espace_adherent(backend: Backend) {
+    let e = reset_email(&backend, "mpn", Lang::Fr).await;
     let text = e["text"].as_str().unwrap();
     assert_eq!(e["subject"], RESET_PASSWORD_SUBJECT);
     assert!(text.contains("votre Espace adhérent MPN"), "{text}");
     assert!(!text.contains("Espace personnel"), "{text}");
 }
 
-#[tokio::test]
-async fn an_mgen_server_in_english_writes_in_english() {
-    let e = reset_email("mgen", Lang::En).await;
+async fn an_mgen_server_in_english_writes_in_english(backend: Backend) {
+    let e = reset_email(&backend, "mgen", Lang::En).await;
     let text = e["text"].as_str().unwrap();
     assert_eq!(e["subject"], "Password reset");
     assert!(text.starts_with("Hello ") && text.contains("your MGEN Espace personnel"), "{text}");
     assert!(text.contains("valid for 30 minutes"), "{text}");
 }
 
-#[tokio::test]
-async fn the_default_server_writes_as_mpn_in_french() {
+#[test]
+fn the_default_server_writes_as_mpn_in_french() {
     let config = borne_server::ServerConfig::default();
     assert_eq!((config.profile.as_str(), config.language), ("mpn", Lang::Fr));
     assert_eq!(default_templates(), &messages("mpn", Lang::Fr).unwrap());

@@ -6,8 +6,7 @@
 mod common;
 mod support_delivery;
 
-use common::{Backend, Captured, TestServer, JEANNE};
-use std::sync::OnceLock;
+use common::{capture_logs, Backend, TestServer, JEANNE};
 use std::time::Duration;
 use support_delivery::{free_port, Rcpt, SmtpServer};
 
@@ -15,27 +14,10 @@ on_each_backend! {
     the_log_says_queued_then_failed_then_sent_without_the_content,
 }
 
-/// The process's log, emptied, for one test at a time: hold the guard.
-async fn capture_logs() -> (Captured, tokio::sync::MutexGuard<'static, ()>) {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
-    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    let turn = TURN.lock().await;
-    let captured = CAPTURED
-        .get_or_init(|| {
-            let captured = Captured::default();
-            let writer = captured.clone();
-            tracing_subscriber::fmt().with_ansi(false).with_max_level(tracing::Level::INFO).with_writer(move || writer.clone()).init();
-            captured
-        })
-        .clone();
-    captured.0.lock().unwrap().clear();
-    (captured, turn)
-}
-
 /// The log says queued, failed (will retry at …), then sent, and never the
 /// content nor the recipient.
 async fn the_log_says_queued_then_failed_then_sent_without_the_content(backend: Backend) {
-    let (logs, _turn) = capture_logs().await;
+    let (logs, _turn) = capture_logs("info").await;
     let port = free_port();
     let s = TestServer::start_with(&backend, common::relay_config(port)).await;
     s.forgot_jeanne().await;

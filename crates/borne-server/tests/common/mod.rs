@@ -9,6 +9,10 @@ mod databases;
 
 pub use databases::{Backend, TestDatabase};
 
+mod captured_logs;
+#[allow(unused_imports)]
+pub use captured_logs::capture_logs;
+
 use borne_core::Secret;
 use borne_server::{Db, NewMember, RunningServer, ServerConfig};
 use reqwest::StatusCode;
@@ -285,22 +289,4 @@ pub fn nir_with_key(body13: &str) -> String {
     format!("{body13}{:02}", borne_core::nir::compute_key(body13))
 }
 
-/// Log lines kept in memory, for tests that read what the server logged.
-#[derive(Clone, Default)]
-pub struct Captured(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}

@@ -1,8 +1,17 @@
 //! A device server for the tests: the device routes and the three
-//! middleware functions, layered as the server does, over a real SQLite
-//! file in a temporary directory, served over loopback HTTP with the
-//! client's address (`into_make_service_with_connect_info`).
-#![allow(dead_code)]
+//! middleware functions, layered as the server does, over a fresh database
+//! (SQLite or PostgreSQL, `on_each_backend!`), served over loopback HTTP
+//! with the client's address (`into_make_service_with_connect_info`).
+#![allow(dead_code, unused_macros)]
+
+#[path = "../common/databases.rs"]
+#[macro_use]
+mod databases;
+pub use databases::{Backend, TestDatabase};
+#[path = "../common/captured_logs.rs"]
+mod captured_logs;
+#[allow(unused_imports)]
+pub use captured_logs::capture_logs;
 
 use axum::middleware::from_fn_with_state;
 use borne_core::support::Support;
@@ -21,10 +30,8 @@ pub const ADMIN_TOKEN: &str = "jeton-administrateur-de-test";
 pub struct Harness {
     pub base: String,
     pub http: reqwest::Client,
-    /// Direct access to the database file, to look at what is stored.
-    pub sqlite: sqlx::SqlitePool,
-    pub url: String,
-    pub dir: Arc<tempfile::TempDir>,
+    /// The database, to look at what is stored (dropped with the last instance).
+    pub database: Arc<TestDatabase>,
 }
 
 pub struct Answer {
@@ -77,29 +84,57 @@ pub fn loopback_exempt() -> ThrottleConfig {
 }
 
 impl Harness {
-    pub async fn start(devices: DeviceConfig, throttle: ThrottleConfig) -> Harness {
-        let dir = Arc::new(tempfile::tempdir().unwrap());
-        let url = format!("sqlite://{}", dir.path().join("devices.db").display());
-        let db = Db::connect(&url).await.unwrap();
+    pub async fn start(backend: &Backend, devices: DeviceConfig, throttle: ThrottleConfig) -> Harness {
+        let database = Arc::new(TestDatabase::create(backend).await);
+        let db = Db::connect(database.url()).await.unwrap();
         db.migrate().await.unwrap();
-        let sqlite = sqlx::SqlitePool::connect(&url).await.unwrap();
-        Harness::serve(db, sqlite, url, dir, devices, throttle).await
+        Harness::serve(db, database, devices, throttle).await
     }
 
-    /// A second server over the same database file (a restart, another instance).
+    /// A second server over the same database (a restart, another instance).
     pub async fn another_instance(&self, devices: DeviceConfig) -> Harness {
-        let db = Db::connect(&self.url).await.unwrap();
-        Harness::serve(db, self.sqlite.clone(), self.url.clone(), self.dir.clone(), devices, loopback_exempt()).await
+        let db = Db::connect(self.database.url()).await.unwrap();
+        Harness::serve(db, self.database.clone(), devices, loopback_exempt()).await
     }
 
-    async fn serve(
-        db: Db,
-        sqlite: sqlx::SqlitePool,
-        url: String,
-        dir: Arc<tempfile::TempDir>,
-        devices: DeviceConfig,
-        throttle: ThrottleConfig,
-    ) -> Harness {
+    /// Runs `sql` straight on the database, with text parameters.
+    pub async fn exec(&self, sql: &str, binds: &[&str]) {
+        use sqlx::Connection;
+        let mut conn = sqlx::AnyConnection::connect(self.database.url()).await.unwrap();
+        binds.iter().fold(sqlx::query(sql), |q, b| q.bind(b.to_string())).execute(&mut conn).await.unwrap();
+    }
+
+    /// The rows of two text columns `sql` selects.
+    pub async fn pairs(&self, sql: &str) -> Vec<(String, String)> {
+        use sqlx::Connection;
+        let mut conn = sqlx::AnyConnection::connect(self.database.url()).await.unwrap();
+        sqlx::query_as(sql).fetch_all(&mut conn).await.unwrap()
+    }
+
+    /// Everything the database holds, as bytes to search: the SQLite file
+    /// (and its WAL), or every row of every table of PostgreSQL as text.
+    pub async fn everything_stored(&self) -> Vec<u8> {
+        use sqlx::{Connection, Row};
+        if let Some(path) = self.database.url().strip_prefix("sqlite://") {
+            let mut bytes = std::fs::read(path).unwrap();
+            bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+            return bytes;
+        }
+        let mut conn = sqlx::PgConnection::connect(self.database.url()).await.unwrap();
+        let tables: Vec<String> = sqlx::query_scalar("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        let mut bytes = Vec::new();
+        for table in tables {
+            for row in sqlx::query(&format!("SELECT t::text FROM \"{table}\" t")).fetch_all(&mut conn).await.unwrap() {
+                bytes.extend(row.get::<String, _>(0).into_bytes());
+            }
+        }
+        bytes
+    }
+
+    async fn serve(db: Db, database: Arc<TestDatabase>, devices: DeviceConfig, throttle: ThrottleConfig) -> Harness {
         let auth = DeviceAuth::new(db, devices, Support::default());
         let limiter = Throttle::new(throttle, Support::default());
         let app = borne_server::device_routes::<DeviceAuth>()
@@ -112,7 +147,7 @@ impl Harness {
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        Harness { base: format!("http://{addr}"), http: reqwest::Client::new(), sqlite, url, dir }
+        Harness { base: format!("http://{addr}"), http: reqwest::Client::new(), database }
     }
 
     pub fn url(&self, path: &str) -> String {
