@@ -158,17 +158,13 @@ pub(crate) async fn hash(password: Secret) -> anyhow::Result<String> {
 /// [`Metrics::password_checks`].
 pub(crate) struct Verifier {
     permits: Arc<Semaphore>,
-    /// One per CPU: of the verifications holding a permit, at most this many
-    /// compute at once, so the cores never time-share two 19 MiB working
-    /// sets (the others finish their claim, then wait here for a core).
-    cores: Arc<Semaphore>,
     memory: Arc<MemoryPool>,
     metrics: Arc<Metrics>,
 }
 
 impl Verifier {
     pub(crate) fn new(metrics: Arc<Metrics>) -> Verifier {
-        Verifier { permits: Arc::new(Semaphore::new(verification_permits())), cores: Arc::new(Semaphore::new(cpus())), memory: Arc::default(), metrics }
+        Verifier { permits: Arc::new(Semaphore::new(verification_permits())), memory: Arc::default(), metrics }
     }
 
     /// Waits for a free hashing slot. The log-in flow takes it before it
@@ -181,9 +177,8 @@ impl Verifier {
     /// released when the computation ends, even if the caller went away.
     pub(crate) async fn verify(&self, permit: OwnedSemaphorePermit, password: Secret, stored: String) -> anyhow::Result<bool> {
         let (metrics, pool) = (self.metrics.clone(), self.memory.clone());
-        let core = self.cores.clone().acquire_owned().await.expect("the verifier's semaphore is never closed");
         tokio::task::spawn_blocking(move || {
-            let (_permit, _core) = (permit, core);
+            let _permit = permit;
             let started = cpu_time::ThreadTime::now();
             let verdict = pool.with(|memory| verify_password_blocking(&password, &stored, memory));
             if verdict.is_ok() {
