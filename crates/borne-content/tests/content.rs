@@ -313,4 +313,11 @@ fn index_html_loads_app_js_as_a_module_and_app_js_imports_every_module() {
     walk(&ui, &ui, &mut on_disk);
     on_disk.remove("hello.js");
     assert_eq!(reached, on_disk, "scripts under ui/ that app.js does not reach (or the reverse); nothing generated belongs in ui/");
+    // Every module app.js reaches is preloaded, and nothing else.
+    let preloaded: std::collections::BTreeSet<String> = html
+        .match_indices(r#"<link rel="modulepreload" href=""#)
+        .map(|(at, m)| html[at + m.len()..].split('"').next().unwrap().to_owned())
+        .collect();
+    reached.remove("app.js");
+    assert_eq!(preloaded, reached, "index.html's <link rel=\"modulepreload\"> list is not the modules app.js imports");
 }
