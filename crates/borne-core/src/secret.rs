@@ -7,14 +7,21 @@
 //! in); and the tests compare secrets, so it has `PartialEq`.
 
 use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroize;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Clone)]
 pub struct Secret(SecretString);
 
 impl Secret {
+    /// Takes `s` and wipes its buffer: the secret lives only in the box it
+    /// is copied to, allocated at its exact size (turning a `String` with
+    /// spare capacity into a box could move it and leave a copy unwiped).
     pub fn new(s: impl Into<String>) -> Secret {
-        Secret(SecretString::from(s.into()))
+        let mut s: String = s.into();
+        let secret = SecretString::from(s.as_str());
+        s.zeroize();
+        Secret(secret)
     }
     pub fn expose(&self) -> &str {
         self.0.expose_secret()
@@ -58,7 +65,7 @@ impl Serialize for Secret {
 
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        SecretString::deserialize(deserializer).map(Secret)
+        String::deserialize(deserializer).map(Secret::new)
     }
 }
 
