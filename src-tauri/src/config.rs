@@ -126,35 +126,27 @@ impl AppConfig {
     /// `file`: the path (for messages) and the text of the TOML file, if
     /// any; `env`: the variables; `host`: the default device name.
     pub fn load(file: Option<(&str, &str)>, env: impl Fn(&str) -> Option<String>, host: impl FnOnce() -> String) -> Result<AppConfig, String> {
+        // The file, then the variables over it (borne-config, shared with the server).
         let section = match file {
             Some((path, text)) => {
-                toml::from_str::<File>(text)
+                borne_config::parse_toml::<File>(path, text)
                     .map_err(|e| {
-                        // The message and the line, never the line's text: it may hold a secret.
-                        let line = e.span().and_then(|s| text.get(..s.start)).map(|t| t.matches('\n').count() + 1);
-                        let at = line.map(|l| format!(" (ligne {l})")).unwrap_or_default();
-                        format!("le fichier de configuration {path} est invalide{at} : {}", e.message().trim())
+                        let at = e.line.map(|l| format!(" (ligne {l})")).unwrap_or_default();
+                        format!("le fichier de configuration {} est invalide{at} : {}", e.path, e.message)
                     })?
                     .app
             }
             None => Section::default(),
         };
-        let var = |name: &str| env(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        // The variable wins over the file; both are named in messages.
+        let layers = borne_config::Layers::new(env);
+        // Values trimmed; the variable wins over the file; both are named in messages.
         let pick_str = |key: &str, name: &str, file: Option<String>| -> Option<(String, String)> {
-            match var(name) {
-                Some(v) => Some((name.to_owned(), v)),
-                None => file.map(|v| (format!("[app] {key}"), v.trim().to_owned())),
-            }
+            let picked = layers.pick(name, file.map(|v| v.trim().to_owned()), ("app", key), |v| Ok(v.trim().to_owned()));
+            picked.ok().flatten().map(|(source, v)| (source.to_string(), v))
         };
         let pick_secs = |key: &str, name: &str, file: Option<u64>| -> Result<Option<(String, u64)>, String> {
-            match var(name) {
-                Some(v) => v
-                    .parse::<u64>()
-                    .map(|n| Some((name.to_owned(), n)))
-                    .map_err(|_| format!("{name}={v} : un nombre entier de secondes est attendu")),
-                None => Ok(file.map(|n| (format!("[app] {key}"), n))),
-            }
+            let parse = |v: &str| v.trim().parse::<u64>().map_err(|_| format!("{name}={} : un nombre entier de secondes est attendu", v.trim()));
+            Ok(layers.pick(name, file, ("app", key), parse)?.map(|(source, n)| (source.to_string(), n)))
         };
         let in_range = |what: Option<(String, u64)>, default: u64, min: u64, max: u64| -> Result<u64, String> {
             match what {
@@ -210,8 +202,9 @@ impl AppConfig {
                 Some(hash)
             }
         };
-        let enrolment_secret = var("BORNE_ENROLMENT_SECRET")
-            .map(Secret::new)
+        let enrolment_secret = layers
+            .var("BORNE_ENROLMENT_SECRET")
+            .map(|v| Secret::new(v.trim()))
             .or(section.enrolment_secret)
             .filter(|s| !s.expose().trim().is_empty());
 

@@ -139,15 +139,20 @@ pub struct Settings {
 
 /// Reads `path` (if any), then applies the `BORNE_*` variables read with `env`.
 pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
+    // The file, then the variables over it (borne-config, shared with the app).
     let file: File = match path {
         Some(p) => {
             let text = std::fs::read_to_string(p).with_context(|| format!("cannot read the configuration file {}", p.display()))?;
-            toml::from_str(&text).with_context(|| format!("invalid configuration file {}", p.display()))?
+            borne_config::parse_toml(&p.display().to_string(), &text).map_err(|e| {
+                let at = e.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                anyhow::anyhow!("invalid configuration file {}{at}: {}", e.path, e.message)
+            })?
         }
         None => File::default(),
     };
     let mut server = ServerConfig::default();
-    let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    let layers = borne_config::Layers::new(env);
+    let var = |name: &str| layers.var(name);
 
     let listen = match var("BORNE_LISTEN") {
         Some(v) => Some(v.parse().with_context(|| "BORNE_LISTEN is not an address:port".to_string())?),
@@ -365,5 +370,15 @@ mod tests {
         assert!(!defaults.server.devices.require_signature);
         assert!(defaults.server.devices.enrolment_secret.is_none());
         assert!(!defaults.server.delivery.outbox, "the outbox is never on by default");
+    }
+
+    /// A file that does not parse is named with its line, never quoted: the
+    /// line may hold a secret.
+    #[test]
+    fn a_malformed_file_is_reported_by_line_without_its_text() {
+        let f = file("[server]\nlisten = \"127.0.0.1:9000\"\npepper = \"le-poivre-secret-de-trente-deux-caracteres\n");
+        let e = format!("{:#}", load(Some(f.path()), env(&[])).unwrap_err());
+        assert!(e.contains("invalid configuration file") && e.contains("(line 3)"), "{e}");
+        assert!(!e.contains("le-poivre-secret"), "the error quotes the secret: {e}");
     }
 }
