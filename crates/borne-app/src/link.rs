@@ -1,9 +1,12 @@
-//! `borne://reset?token=…`: the link of a forgotten-password e-mail or of an
-//! unlock e-mail (the server gives both the same form), opened on a member's
-//! PC. It continues the procedure under way when there is one that sent
-//! such an e-mail: an unlock by e-mail goes on to its step 5 (the new
-//! password, then the personal space), a registration to its password step;
-//! otherwise it is a forgotten password at its reset step (MPN step 8).
+//! `borne://reset?token=…`: the link of a forgotten-password e-mail, or of an
+//! unlock e-mail (`…&procedure=unlock`), opened on a member's PC. It
+//! continues the procedure under way when there is one that sent such an
+//! e-mail: an unlock by e-mail goes on to its step 5 (the new password, then
+//! the personal space), a registration to its password step. An unlock link
+//! with no unlock under way (the app was restarted since) opens the new
+//! password form without the forgotten password's steps: the app does not
+//! know the member's NIR any more, so the form ends with « Se connecter ».
+//! Any other link is a forgotten password at its reset step (MPN step 8).
 //! The token stays here; the UI learns which screen and step to show.
 //! Nothing of the link is logged.
 
@@ -17,9 +20,21 @@ use url::Url;
 
 pub const SCHEME: &str = "borne";
 
+/// What a reset link carries.
+pub struct ResetLink {
+    pub token: Secret,
+    /// An unlock e-mail's link (`procedure=unlock`).
+    pub unlock: bool,
+}
+
 /// The token of a reset link, if `url` is one: `borne://reset?token=X` with X
 /// made of URL-safe characters (what the server generates), 16 to 256 long.
 pub fn reset_token(url: &str) -> Option<Secret> {
+    reset_link(url).map(|l| l.token)
+}
+
+/// [`reset_token`], and whether the link is an unlock's.
+pub fn reset_link(url: &str) -> Option<ResetLink> {
     let url = Url::parse(url).ok()?;
     if url.scheme() != SCHEME || url.host_str() != Some("reset") {
         return None;
@@ -27,14 +42,15 @@ pub fn reset_token(url: &str) -> Option<Secret> {
     let token = url.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| Secret::new(v.into_owned()))?;
     let t = token.expose();
     let well_formed = (16..=256).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    well_formed.then_some(token)
+    let unlock = url.query_pairs().any(|(k, v)| k == "procedure" && v == "unlock");
+    well_formed.then_some(ResetLink { token, unlock })
 }
 
 impl App {
     /// The first reset link among `urls`: the procedure it continues, kept
     /// for the UI (`take_link`) and returned (for the `deep-link` event).
     pub async fn open_link<S: AsRef<str>>(&self, urls: &[S]) -> Option<Opened> {
-        let Some(token) = urls.iter().find_map(|u| reset_token(u.as_ref())) else {
+        let Some(ResetLink { token, unlock }) = urls.iter().find_map(|u| reset_link(u.as_ref())) else {
             tracing::warn!("a link the app does not handle was ignored");
             return None;
         };
@@ -45,16 +61,28 @@ impl App {
                 (Some(Kind::Register), Some(At::Step(ids::REGISTER_CODE))) => true,
                 _ => false,
             };
-            if !continues {
+            // An unlock link in an app restarted since (no unlock under way):
+            // the unlock's new password, but with the reset form, which ends
+            // with « Se connecter » (the app no longer knows the NIR to log
+            // the member in), and no stepper (that form is not one of the
+            // unlock guide's screens).
+            let restarted_unlock = !continues && unlock;
+            if restarted_unlock {
+                *p = Procedure::at(Kind::Unlock, At::Step(ids::UNLOCK_CHANGE));
+            } else if !continues {
                 *p = Procedure::at(Kind::Forgot, At::Step(ids::FORGOT_RESET));
             }
             let kind = p.kind.unwrap_or(Kind::Forgot);
             p.token = Some(token);
             p.at = Some(password_step(kind));
-            let stepper = self.stepper_of(&p);
-            let screen = stepper.as_ref().map(|s| s.screen.clone()).unwrap_or_else(|| "reset".into());
             tracing::info!(procedure = kind.as_str(), "reset link opened");
-            Opened { screen, stepper }
+            if restarted_unlock {
+                Opened { screen: "reset".into(), stepper: None }
+            } else {
+                let stepper = self.stepper_of(&p);
+                let screen = stepper.as_ref().map(|s| s.screen.clone()).unwrap_or_else(|| "reset".into());
+                Opened { screen, stepper }
+            }
         };
         *self.pending_link.lock().await = Some(opened.clone());
         Some(opened)
@@ -88,5 +116,13 @@ mod tests {
         assert_eq!(token("borne://reset?token=AbC%3Cscript%3E0123456789"), None);
         assert_eq!(token("borne://reset"), None);
         assert_eq!(token("not a url"), None);
+    }
+
+    #[test]
+    fn an_unlock_link_says_so() {
+        assert!(reset_link("borne://reset?token=AbC_def-0123456789xyz&procedure=unlock").unwrap().unlock);
+        assert!(!reset_link("borne://reset?token=AbC_def-0123456789xyz").unwrap().unlock);
+        assert!(!reset_link("borne://reset?token=AbC_def-0123456789xyz&procedure=forgot").unwrap().unlock);
+        assert_eq!(token("borne://reset?token=AbC_def-0123456789xyz&procedure=unlock").as_deref(), Some("AbC_def-0123456789xyz"));
     }
 }

@@ -13,8 +13,12 @@ use crate::temporary_passwords::TEMPORARY_PASSWORD_TTL_SECS;
 use borne_core::contact::metropolitan_mobile;
 use borne_core::Secret;
 
-fn link(base: &str, proof: &IssuedProof) -> String {
-    format!("{base}{}", proof.token.expose())
+/// The link of an e-mail: `reset_link_base` then the token; an unlock's
+/// link says so (`&procedure=unlock`), so that an app restarted since the
+/// member asked does not present it as a forgotten password.
+fn link(base: &str, proof: &IssuedProof, unlock: bool) -> String {
+    let marker = if unlock { "&procedure=unlock" } else { "" };
+    format!("{base}{}{marker}", proof.token.expose())
 }
 
 /// An e-mail carrying `proof`, valid as long as the proof.
@@ -32,7 +36,7 @@ fn proof_email(m: &MemberRecord, proof: &IssuedProof, message: Message) -> Outgo
 pub(crate) fn reset_password(state: &AppState, m: &MemberRecord) -> impl FnOnce(&IssuedProof) -> Outgoing {
     let (base, m) = (state.config.reset_link_base.clone(), m.clone());
     move |proof| {
-        let msg = Message::ResetPassword { first_name: m.first_name.clone(), link: link(&base, proof), code: proof.code.expose().to_owned() };
+        let msg = Message::ResetPassword { first_name: m.first_name.clone(), link: link(&base, proof, false), code: proof.code.expose().to_owned() };
         proof_email(&m, proof, msg)
     }
 }
@@ -40,7 +44,7 @@ pub(crate) fn reset_password(state: &AppState, m: &MemberRecord) -> impl FnOnce(
 pub(crate) fn unlock_by_email(state: &AppState, m: &MemberRecord) -> impl FnOnce(&IssuedProof) -> Outgoing {
     let (base, m) = (state.config.reset_link_base.clone(), m.clone());
     move |proof| {
-        let msg = Message::UnlockByEmail { first_name: m.first_name.clone(), link: link(&base, proof), code: proof.code.expose().to_owned() };
+        let msg = Message::UnlockByEmail { first_name: m.first_name.clone(), link: link(&base, proof, true), code: proof.code.expose().to_owned() };
         proof_email(&m, proof, msg)
     }
 }

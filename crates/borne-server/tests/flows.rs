@@ -54,7 +54,7 @@ async fn count_to(s: &TestServer, to: &str) -> usize {
 /// The 6-digit code and the link's token in a message's text.
 fn code_and_token(msg: &Value) -> (String, String) {
     let text = msg["text"].as_str().unwrap();
-    let token = text.split("token=").nth(1).expect("a link").split(|c: char| c.is_whitespace()).next().unwrap().to_owned();
+    let token = text.split("token=").nth(1).expect("a link").split(|c: char| c.is_whitespace() || c == '&').next().unwrap().to_owned();
     let code = text
         .split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)

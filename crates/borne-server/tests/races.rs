@@ -120,7 +120,7 @@ fn code_in(msg: &Value) -> String {
 
 fn token_in(msg: &Value) -> String {
     let text = msg["text"].as_str().unwrap();
-    text.split("token=").nth(1).expect("a link").split(|c: char| c.is_whitespace()).next().unwrap().to_owned()
+    text.split("token=").nth(1).expect("a link").split(|c: char| c.is_whitespace() || c == '&').next().unwrap().to_owned()
 }
 
 /// A wrong code: any 6 digits but the right one.

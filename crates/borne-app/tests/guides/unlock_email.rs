@@ -66,3 +66,25 @@ async fn the_unlock_e_mail_link_opens_the_unlock_procedure_not_the_forgotten_pas
     assert_eq!(member.first_name, "Marc");
     assert!(h.app.current_member().await.is_some());
 }
+
+/// The member asked for the unlock e-mail, then the app was restarted (or
+/// the link is opened on another PC): the link still says it is an unlock's,
+/// so it is not presented as a forgotten password; without the NIR the app
+/// cannot log the member in afterwards, so the form ends with « Se connecter ».
+#[tokio::test]
+async fn an_unlock_link_opened_after_a_restart_is_not_a_forgotten_password() {
+    let h = start().await;
+    h.block(MARC_NIR).await;
+    h.app.unlock(MARC_NIR, MARC_BIRTH).await.unwrap();
+    let link = link_in(&h.message_to(MARC_EMAIL, 0).await);
+    assert!(link.ends_with("&procedure=unlock"), "{link}");
+
+    let restarted = borne_app::App::with_clock(h.client.clone(), borne_content::profile("mgen").unwrap(), h.clock.clone());
+    let opened = restarted.open_link(&[link.as_str()]).await.unwrap();
+    assert_eq!(opened.screen, "reset");
+    assert!(opened.stepper.is_none(), "not the forgotten password's steps: {:?}", opened.stepper);
+    let done = restarted.reset_password(secret(NEW), secret(NEW)).await.unwrap();
+    assert!(done.member.is_none(), "the app does not know who to log in");
+    // The account is unblocked: the member logs in with the new password.
+    restarted.login(MARC_NIR, secret(NEW)).await.unwrap();
+}
