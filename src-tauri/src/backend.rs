@@ -42,24 +42,14 @@ struct Embedded;
 async fn embedded(support: &Support, enrolment_secret: Option<&Secret>) -> Result<Backend, String> {
     let fail = |what: &str, e: &dyn std::fmt::Display| format!("serveur de démonstration : {what} ({e})");
     let dir = tempfile::Builder::new().prefix("borne-demo-").tempdir().map_err(|e| fail("dossier temporaire", &e))?;
-    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
-    let db = borne_server::Db::connect(&url).await.map_err(|e| fail("base de données", &e))?;
-    db.migrate().await.map_err(|e| fail("migrations", &e))?;
-    borne_server::demo::seed(&db).await.map_err(|e| fail("adhérents de démonstration", &e))?;
-    let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    // Demo only: the e-mails and SMS the procedures send are kept in the
-    // server's outbox (loopback only) instead of being delivered.
-    let mut config = borne_server::ServerConfig::default();
-    config.delivery.outbox = true;
-    // Its only client is this app, on loopback: exempt from the per-address
-    // budgets (the server's default throttles loopback too).
-    config.throttle.exempt_loopback = true;
+    // The e-mails and SMS kept in the server's outbox (loopback only) instead
+    // of being delivered; this app, its only client, exempt from the
+    // per-address budgets (borne_server::demo::config).
+    let mut config = borne_server::demo::config();
     config.support = support.clone();
     let enrolment_secret = enrolment_secret.cloned().unwrap_or_else(borne_server::config::random_pepper);
     config.devices.enrolment_secret = Some(enrolment_secret.clone());
-    let server = borne_server::spawn(db, listen, config)
-        .await
-        .map_err(|e| fail("écoute", &e))?;
+    let server = borne_server::demo::serve(dir.path(), config).await.map_err(|e| fail("démarrage", &format!("{e:#}")))?;
     let client = Client::new(&format!("http://{}", server.addr)).map_err(|e| e.to_string())?;
     tracing::info!(addr = %server.addr, "embedded demo server started");
     Ok(Backend { client, demo: true, demo_enrolment_secret: Some(enrolment_secret), embedded: Some(Embedded { _server: server, _dir: dir }) })

@@ -308,12 +308,9 @@ mod tests {
 
     async fn server(enrolment: Option<&str>) -> (borne_server::RunningServer, Client, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let db = borne_server::Db::connect(&format!("sqlite://{}", dir.path().join("d.db").display())).await.unwrap();
-        db.migrate().await.unwrap();
-        borne_server::demo::seed(&db).await.unwrap();
         let devices = DeviceConfig { enrolment_secret: enrolment.map(Secret::new), ..DeviceConfig::default() };
         let config = borne_server::ServerConfig { devices, ..borne_server::ServerConfig::default() };
-        let running = borne_server::spawn(db, std::net::SocketAddr::from(([127, 0, 0, 1], 0)), config).await.unwrap();
+        let running = borne_server::demo::serve(dir.path(), config).await.unwrap();
         let client = Client::new(&format!("http://{}", running.addr)).unwrap();
         (running, client, dir)
     }

@@ -16,9 +16,35 @@
 //! 97 − (1651119004118 mod 97) = 70. These are made-up numbers for a demo
 //! database only.
 
+use crate::config::ServerConfig;
 use crate::db::Db;
 use crate::members::NewMember;
+use crate::server::RunningServer;
+use anyhow::Context;
 use borne_core::{Nir, Secret};
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// A demo server's configuration: the e-mails and SMS the procedures send
+/// are kept in its outbox (shown to loopback only) instead of being
+/// delivered, and its clients, on loopback, are exempt from the per-address
+/// budgets (the default throttles loopback too).
+pub fn config() -> ServerConfig {
+    let mut config = ServerConfig::default();
+    config.delivery.outbox = true;
+    config.throttle.exempt_loopback = true;
+    config
+}
+
+/// A demo server: a fresh SQLite database in `dir` with the demonstration
+/// members, served with `config` on 127.0.0.1 (a free port). The app's demo
+/// mode and the client's and the app core's tests start theirs this way.
+pub async fn serve(dir: &Path, config: ServerConfig) -> anyhow::Result<RunningServer> {
+    let db = Db::connect(&format!("sqlite://{}", dir.join("demo.db").display())).await.context("database")?;
+    db.migrate().await.context("migrations")?;
+    seed(&db).await.context("demo members")?;
+    crate::spawn(db, SocketAddr::from(([127, 0, 0, 1], 0)), config).await.context("listening")
+}
 
 /// The demonstration members (see the module docs for their credentials).
 pub fn members() -> Vec<NewMember> {

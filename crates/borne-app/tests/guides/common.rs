@@ -3,7 +3,6 @@
 use borne_app::{App, ManualClock, Stepper};
 use borne_client::Client;
 use borne_core::Secret;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub const JEANNE_NIR: &str = "2 78 03 69 123 045 34";
@@ -33,13 +32,7 @@ pub async fn start() -> Harness {
 
 pub async fn start_with(profile: &str) -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let db = borne_server::Db::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
-    db.migrate().await.unwrap();
-    borne_server::demo::seed(&db).await.unwrap();
-    let mut config = borne_server::ServerConfig::default();
-    config.delivery.outbox = true;
-    config.throttle.exempt_loopback = true;
-    let server = borne_server::spawn(db, SocketAddr::from(([127, 0, 0, 1], 0)), config).await.unwrap();
+    let server = borne_server::demo::serve(dir.path(), borne_server::demo::config()).await.unwrap();
     let client = Client::new(&format!("http://{}", server.addr)).unwrap();
     let clock = Arc::new(ManualClock::new());
     let app = App::with_clock(client.clone(), borne_content::profile(profile).unwrap(), clock.clone());

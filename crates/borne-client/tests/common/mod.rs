@@ -7,7 +7,6 @@ use borne_client::Client;
 use borne_api::DeviceStatus;
 use borne_core::Secret;
 use borne_server::devices::DeviceConfig;
-use std::net::SocketAddr;
 
 pub const ENROLMENT_SECRET: &str = "inscription-des-bornes-2024";
 pub const ADMIN_TOKEN: &str = "jeton-admin-des-bornes";
@@ -21,19 +20,13 @@ pub struct Server {
 
 pub async fn server() -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let db = borne_server::Db::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
-    db.migrate().await.unwrap();
-    borne_server::demo::seed(&db).await.unwrap();
-    let mut config = borne_server::ServerConfig::default();
-    config.delivery.outbox = true;
-    // Every client of these tests is on loopback.
-    config.throttle.exempt_loopback = true;
+    let mut config = borne_server::demo::config();
     config.devices = DeviceConfig {
         enrolment_secret: Some(Secret::new(ENROLMENT_SECRET)),
         admin_token: Some(Secret::new(ADMIN_TOKEN)),
         ..DeviceConfig::default()
     };
-    let running = borne_server::spawn(db, SocketAddr::from(([127, 0, 0, 1], 0)), config).await.unwrap();
+    let running = borne_server::demo::serve(dir.path(), config).await.unwrap();
     let client = Client::new(&format!("http://{}", running.addr)).unwrap();
     Server { running, client, _dir: dir }
 }

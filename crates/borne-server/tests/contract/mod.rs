@@ -4,9 +4,8 @@
 //! against what the document promises for it.
 #![allow(dead_code)]
 
-use borne_server::{Db, NewMember, RunningServer, ServerConfig};
+use borne_server::{NewMember, RunningServer, ServerConfig};
 use serde_json::{json, Value};
-use std::net::SocketAddr;
 use std::time::Duration;
 
 /// The committed copy, `crates/borne-server/openapi.json`.
@@ -188,15 +187,10 @@ pub struct Server {
 impl Server {
     pub async fn start() -> Server {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let db = Db::connect(&format!("sqlite://{}", dir.path().join("contract.db").display())).await.expect("database");
-        db.migrate().await.expect("migrations");
-        borne_server::demo::seed(&db).await.expect("demo members");
         // The contract tests call from loopback, many times: exempt it from the per-address budgets.
         let mut config = ServerConfig::default();
         config.throttle.exempt_loopback = true;
-        let running = borne_server::spawn(db, SocketAddr::from(([127, 0, 0, 1], 0)), config)
-            .await
-            .expect("server starts");
+        let running = borne_server::demo::serve(dir.path(), config).await.expect("server starts");
         let base = format!("http://{}", running.addr);
         // A guard against a hung server, not a timing assertion.
         let http = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().expect("HTTP client");
