@@ -31,7 +31,12 @@ pub struct PasswordRule;
 impl utoipa::PartialSchema for PasswordRule {
     fn schema() -> RefOr<Schema> {
         let mut schema = Object::with_type(SchemaType::new(Type::String));
-        schema.description = Some("A password rule (`borne_core::password::Rule`).".into());
+        schema.description = Some(
+            "Règle de mot de passe enfreinte (`borne_core::password::Rule`) : `min_length` (au moins 8 caractères), \
+             `max_length` (au plus 128), `uppercase`, `lowercase`, `digit`, `not_common` (pas un des mots de passe \
+             les plus courants), `no_personal_info` (ni nom, ni prénom, ni NIR, ni date de naissance)."
+                .into(),
+        );
         schema.enum_values = Some(rule_names().into_iter().map(Into::into).collect());
         RefOr::T(Schema::Object(schema))
     }

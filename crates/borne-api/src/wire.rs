@@ -1,69 +1,80 @@
 //! Wire types of the backend API (`/v1`), shared by the client and the
 //! reference server. Serde only: no HTTP here.
+//!
+//! The doc comments of these types and of their fields are in French: they
+//! are the descriptions of the server's OpenAPI document (utoipa reads them),
+//! which is written in French like the messages members see (ARCHITECTURE.md,
+//! "The API contract").
 
 use crate::codes::{Coded, ErrorCode};
 use borne_core::password::Rule;
 use borne_core::{BorneError, Secret};
 use serde::{Deserialize, Serialize};
 
-/// `POST /v1/login`. `identifier` is the canonical NIR (15 characters, no
-/// separators) or the e-mail address, lower-cased.
+/// `POST /v1/login` : NIR ou e-mail et mot de passe. Champ inconnu : 400 `bad_request`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
+    /// NIR avec la clé (15 caractères ; espaces tolérés, 2A/2B pour la Corse)
+    /// ou adresse e-mail du compte.
     #[cfg_attr(feature = "openapi", schema(examples("278036912304534", "jeanne.martin@exemple.fr")))]
     pub identifier: String,
-    /// The account's password, or the temporary one received by SMS (1 to 128 characters).
+    /// Mot de passe du compte, ou mot de passe temporaire reçu par SMS (1 à 128 caractères).
     #[cfg_attr(feature = "openapi", schema(value_type = String, min_length = 1, max_length = 128))]
     pub password: Secret,
 }
 
+/// Session ouverte (réponse de `POST /v1/login` et de `POST /v1/password/change`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
-    /// Opaque bearer token for `Authorization: Bearer …`.
+    /// Jeton de session opaque, à présenter dans `Authorization: Bearer …`.
+    /// Ne jamais le journaliser.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub token: Secret,
-    /// The token's lifetime, in seconds.
+    /// Durée de validité du jeton, en secondes.
     pub expires_in_secs: u64,
+    /// L'adhérent connecté.
     pub member: MemberSummary,
-    /// True after a log-in with an SMS temporary password: the session then
-    /// only allows `POST /v1/password/change`.
+    /// Vrai après une connexion avec un mot de passe temporaire reçu par SMS :
+    /// la session ne permet alors que `POST /v1/password/change`.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub must_change_password: bool,
 }
 
-/// What the personal space shows of the member.
+/// Ce que l'espace personnel montre de l'adhérent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberSummary {
-    /// First name.
+    /// Prénom.
     pub first_name: String,
-    /// Last name.
+    /// Nom.
     pub last_name: String,
 }
 
-/// The body of every error answer. The optional fields are absent (never
-/// `null`) when they do not apply.
+/// Corps de toute réponse d'erreur. Les champs facultatifs sont absents (et
+/// non `null`) quand ils ne s'appliquent pas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
+    /// Code stable de l'erreur.
     pub code: ErrorCode,
-    /// The member-facing message, in French, to show as it is; it says what
-    /// to do next and never quotes what was typed.
+    /// Message destiné à l'adhérent, en français, à afficher tel quel ; il dit
+    /// quoi faire ensuite et ne reprend jamais la saisie (NIR, e-mail, mot de
+    /// passe, code).
     pub message: String,
-    /// For `wrong_password` and `code_invalid`: the tries left.
+    /// Pour `wrong_password` et `code_invalid` : essais restants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub attempts_left: Option<u32>,
-    /// For `too_many_requests`: seconds before trying again (also the
-    /// `Retry-After` header).
+    /// Pour `too_many_requests` : délai avant de réessayer, en secondes (aussi
+    /// dans l'en-tête `Retry-After`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub retry_after_secs: Option<u64>,
-    /// For `password_policy`: the rules the new password breaks.
+    /// Pour `password_policy` : les règles que le nouveau mot de passe enfreint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::openapi::PasswordRule>>, nullable = false))]
     pub rules: Option<Vec<Rule>>,
@@ -135,34 +146,38 @@ impl ApiError {
 
 // ---- Forgotten password (MPN guide, "MOT DE PASSE OUBLIÉ") -----------------
 
-/// `POST /v1/password/forgot`: (A) NIR with key or e-mail, (B) member number
-/// ("numéro interne"), (C) the account's e-mail. Always answered `202` with the
-/// same [`Accepted`] body, whether or not the data match an account.
+/// `POST /v1/password/forgot`, guide MPN « Mot de passe oublié ? » : (A) NIR
+/// ou e-mail, (B) numéro interne, (C) e-mail du compte. Toujours `202` avec la
+/// même réponse [`Accepted`], que les informations correspondent ou non à un
+/// compte.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ForgotPasswordRequest {
-    /// (A) The NIR with its key (spaces allowed) or the account's e-mail.
+    /// (A) NIR avec la clé (15 caractères ; espaces tolérés, 2A/2B pour la
+    /// Corse) ou adresse e-mail du compte.
     pub identifier: String,
-    /// (B) The member number printed on the card; compared ignoring case,
-    /// spaces and hyphens.
+    /// (B) Numéro interne (numéro d'adhérent) figurant sur la carte de tiers
+    /// payant ; comparé sans tenir compte de la casse, des espaces et des tirets.
     #[cfg_attr(feature = "openapi", schema(examples("MPN-000123")))]
     pub member_number: String,
-    /// (C) The account's e-mail.
+    /// (C) Adresse e-mail du compte.
     pub email: String,
 }
 
-/// The answer that says nothing about whether an account exists (its
-/// texts: `borne_content::accepted`).
+/// Réponse qui ne révèle pas si un compte existe (ses textes :
+/// `borne_content::accepted`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Accepted {
-    /// The message to show as it is, the same whether or not the data
-    /// match an account.
+    /// Message en français à afficher tel quel ; identique que les
+    /// informations correspondent ou non à un compte.
     pub message: String,
 }
 
-/// What a one-time code (sent by e-mail, typed at a kiosk) was issued for.
+/// Ce pour quoi un code à usage unique (reçu par e-mail, saisi sur la borne)
+/// a été émis : `reset` (mot de passe oublié), `unlock` (déblocage par
+/// e-mail), `registration` (inscription).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -172,62 +187,77 @@ pub enum Purpose {
     Registration,
 }
 
-/// `POST /v1/codes/verify`: exchanges the code typed at a kiosk for the same
-/// token the e-mail's link carries. `identifier` is the NIR or e-mail the
-/// procedure was started with. At most 5 tries per code.
+/// `POST /v1/codes/verify` : échange le code saisi sur la borne contre le
+/// jeton que porte le lien de l'e-mail. 5 essais au plus par code.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyCodeRequest {
+    /// La démarche pour laquelle le code a été envoyé.
     pub purpose: Purpose,
-    /// The NIR or e-mail the procedure started with (the NIR for `unlock`
-    /// and `registration`).
+    /// Le NIR ou l'e-mail avec lequel la démarche a commencé (le NIR pour
+    /// `unlock` et `registration`).
     pub identifier: String,
-    /// The 6-digit code received by e-mail.
+    /// Code à 6 chiffres reçu par e-mail ; 5 essais au plus par code, renvois
+    /// compris.
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{6}$"))]
     pub code: Secret,
 }
 
+/// Code accepté (réponse de `POST /v1/codes/verify`) : le jeton du lien de
+/// l'e-mail.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
-    /// Single-use token for `POST /v1/password/reset`.
+    /// Jeton à usage unique pour `POST /v1/password/reset`.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub token: Secret,
-    /// The token's lifetime, in seconds.
+    /// Durée de validité du jeton, en secondes.
     pub expires_in_secs: u64,
 }
 
-/// `POST /v1/password/reset`: sets a new password with a token (from the
-/// e-mail's link or from `codes/verify`), single use. Answers `204`; the
-/// lockout is cleared, every session revoked, a notification e-mail sent.
+/// `POST /v1/password/reset` : un nouveau mot de passe avec un jeton (du lien
+/// de l'e-mail ou de `POST /v1/codes/verify`), à usage unique. Répond `204` ;
+/// le blocage est levé, toutes les sessions sont révoquées, un e-mail
+/// d'avertissement part.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResetPasswordRequest {
+    /// Jeton du lien de l'e-mail ou de `POST /v1/codes/verify`, à usage unique.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub token: Secret,
+    /// Nouveau mot de passe : 8 à 128 caractères, au moins une majuscule, une
+    /// minuscule et un chiffre, pas un mot de passe courant, ni nom, prénom,
+    /// NIR ou date de naissance de l'adhérent (règles `borne_core::password`).
+    /// Au-delà de 128 caractères : 400 `bad_request`.
     #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 128))]
     pub new_password: Secret,
+    /// Le même mot de passe, saisi une seconde fois.
     #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 128))]
     pub new_password_confirmation: Secret,
 }
 
 // ---- Unlock (MGEN guide) ----------------------------------------------------
 
-/// `POST /v1/unlock`: NIR + date of birth « jj/mm/aaaa ».
+/// `POST /v1/unlock`, guide MGEN « Débloquez votre compte » : NIR et date de
+/// naissance.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnlockRequest {
-    /// The NIR with its key (15 characters; spaces allowed, 2A/2B for Corsica).
+    /// Numéro de Sécurité Sociale avec la clé (15 caractères ; espaces
+    /// tolérés, 2A/2B pour la Corse).
     #[cfg_attr(feature = "openapi", schema(examples("2 78 03 69 123 045 34")))]
     pub nir: String,
-    /// « jj/mm/aaaa », matching the year and month the NIR carries.
+    /// Date de naissance au format jj/mm/aaaa ; elle doit correspondre à
+    /// l'année et au mois portés par le NIR.
     #[cfg_attr(feature = "openapi", schema(examples("15/03/1978")))]
     pub birthdate: String,
 }
 
+/// Moyen de réception : `sms` (mot de passe temporaire, portable de France
+/// métropolitaine seulement) ou `email` (lien et code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -236,138 +266,160 @@ pub enum Channel {
     Email,
 }
 
+/// Un moyen de réception connu de la mutuelle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelOption {
+    /// Le moyen.
     pub channel: Channel,
-    /// `06 •• •• •• 42` or `j•••@exemple.fr`.
+    /// Coordonnée masquée, à montrer à l'adhérent : `06 •• •• •• 42` ou
+    /// `j•••@exemple.fr`.
     pub masked: String,
 }
 
-/// The channels the insurer knows; when only one exists it has already been
-/// used, and `sent` says which.
+/// Identité vérifiée (réponse de `POST /v1/unlock`) : les moyens de
+/// réception connus ; quand un seul existe, il a déjà servi et `sent` dit
+/// lequel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnlockResponse {
-    /// For `POST /v1/unlock/send` (valid 15 minutes).
+    /// Identifiant de la demande de déblocage, pour `POST /v1/unlock/send`
+    /// (valable 15 minutes).
     pub unlock_id: String,
-    /// The channels the insurer knows.
+    /// Les moyens de réception connus de la mutuelle.
     pub channels: Vec<ChannelOption>,
-    /// When only one channel exists, the one already used; otherwise `null`
-    /// and the member chooses.
+    /// Quand un seul moyen existe, celui qui a déjà servi ; sinon `null` et
+    /// l'adhérent choisit.
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub sent: Option<ChannelOption>,
 }
 
-/// `POST /v1/unlock/send`: the member's choice of channel.
+/// `POST /v1/unlock/send` : le moyen de réception que l'adhérent choisit.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnlockSendRequest {
-    /// The `unlock_id` of `POST /v1/unlock` (at most 64 characters).
+    /// L'`unlock_id` reçu de `POST /v1/unlock` (64 caractères au plus).
     #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub unlock_id: String,
+    /// Le moyen choisi, parmi ceux de la réponse de `POST /v1/unlock`.
     pub channel: Channel,
 }
 
 // ---- Change password --------------------------------------------------------
 
-/// `POST /v1/password/change` with a bearer session. `current_password` is
-/// required for a normal session, not for a temporary-password session.
-/// Answers a fresh [`LoginResponse`] (full session).
+/// `POST /v1/password/change`, avec une session (`Authorization: Bearer …`).
+/// Répond une nouvelle session complète ([`LoginResponse`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
-    /// Required for a normal session; absent or `null` for a session opened
-    /// with a temporary password.
+    /// Mot de passe actuel : exigé pour une session normale, inutile (absent
+    /// ou `null`) pour une session ouverte avec un mot de passe temporaire.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 128))]
     pub current_password: Option<Secret>,
+    /// Nouveau mot de passe, avec les mêmes règles que pour
+    /// `POST /v1/password/reset`. Au-delà de 128 caractères : 400 `bad_request`.
     #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 128))]
     pub new_password: Secret,
+    /// Le même mot de passe, saisi une seconde fois.
     #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 128))]
     pub new_password_confirmation: Secret,
 }
 
 // ---- Registration ("Pas encore inscrit ?") ----------------------------------
 
-/// `POST /v1/register`: must match a member record; answered `202`
-/// [`Accepted`] either way. The activation code comes by e-mail; then
-/// `codes/verify` (purpose `registration`, identifier = the NIR) and
-/// `password/reset` set the first password.
+/// `POST /v1/register`, « Pas encore inscrit ? » : les informations doivent
+/// correspondre à un adhérent ; `202` [`Accepted`] dans tous les cas. Le code
+/// d'activation arrive par e-mail ; puis `POST /v1/codes/verify` (démarche
+/// `registration`, identifiant = le NIR) et `POST /v1/password/reset`
+/// donnent le premier mot de passe.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    /// The NIR with its key (15 characters; spaces allowed, 2A/2B for Corsica).
+    /// Numéro de Sécurité Sociale avec la clé (15 caractères ; espaces
+    /// tolérés, 2A/2B pour la Corse).
     pub nir: String,
-    /// The member number printed on the card.
+    /// Numéro interne (numéro d'adhérent) figurant sur la carte de tiers
+    /// payant ; comparé sans tenir compte de la casse, des espaces et des tirets.
     pub member_number: String,
-    /// « jj/mm/aaaa », matching the year and month the NIR carries.
+    /// Date de naissance au format jj/mm/aaaa ; elle doit correspondre à
+    /// l'année et au mois portés par le NIR.
     pub birthdate: String,
-    /// The e-mail the insurer knows for this member.
+    /// Adresse e-mail connue de la mutuelle pour cet adhérent.
     pub email: String,
 }
 
 // ---- Kiosk devices ----------------------------------------------------------
 
-/// `POST /v1/devices`: enrolment with the secret from the server's config.
+/// `POST /v1/devices` : enrôlement d'une borne avec le secret de la
+/// configuration du serveur.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnrolDeviceRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    /// The enrolment secret of the server's configuration.
+    /// Secret d'enrôlement fixé dans la configuration du serveur.
     pub enrolment_secret: Secret,
-    /// The kiosk's name (branch, place): 1 to 64 characters, no control character.
+    /// Nom de la borne (agence, emplacement) : 1 à 64 caractères, sans
+    /// caractère de contrôle.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub name: String,
 }
 
+/// Borne enrôlée (réponse de `POST /v1/devices`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolDeviceResponse {
-    /// 32 lower-case hex characters, for the `X-Borne-Device` header.
+    /// Identifiant de la borne (32 caractères hexadécimaux minuscules), pour
+    /// l'en-tête `X-Borne-Device`.
     pub device_id: String,
-    /// HMAC-SHA256 key for signing requests. The server keeps it to verify
-    /// signatures; the kiosk keeps it in its OS keyring.
+    /// Clé HMAC-SHA256 de signature des requêtes : 32 octets en base64url sans
+    /// remplissage. La borne la garde dans le trousseau du système ; le
+    /// serveur ne la stocke pas (il la dérive de son secret).
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub device_key: Secret,
 }
 
-/// `POST /v1/devices/heartbeat` (signed).
+/// `POST /v1/devices/heartbeat` (requête signée) : l'état de la borne.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HeartbeatRequest {
-    /// The kiosk app's version: 1 to 64 characters.
+    /// Version de l'application de la borne : 1 à 64 caractères.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub version: String,
-    /// The kiosk considers itself fit to serve.
+    /// La borne se juge en état de servir.
     pub healthy: bool,
-    /// At most 1,000 characters, no personal data (not logged).
+    /// Précision facultative, 1 000 caractères au plus, sans donnée
+    /// personnelle (elle n'est pas journalisée).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub detail: Option<String>,
 }
 
-/// One line of `GET /v1/admin/devices`.
+/// Une ligne de `GET /v1/admin/devices`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceStatus {
+    /// Identifiant de la borne.
     pub device_id: String,
+    /// Nom donné à l'enrôlement.
     pub name: String,
-    /// Of the last heartbeat; `null` before the first.
+    /// Version du dernier battement, `null` avant le premier.
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub version: Option<String>,
+    /// État déclaré au dernier battement, `null` avant le premier.
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub healthy: Option<bool>,
+    /// Précision du dernier battement, `null` s'il n'en portait pas.
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub detail: Option<String>,
-    /// Enrolment time, Unix seconds.
+    /// Date d'enrôlement, en secondes Unix.
     pub enrolled_at: i64,
-    /// Last heartbeat, Unix seconds; `null` before the first.
+    /// Dernier battement, en secondes Unix ; `null` avant le premier.
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub last_seen: Option<i64>,
 }

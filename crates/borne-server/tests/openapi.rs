@@ -96,6 +96,179 @@ fn generated_document_is_consistent() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Every schema, every property, every request body and every response
+/// says what it is, in the document's language (French, like the messages
+/// members read: ARCHITECTURE.md, "The API contract").
+#[test]
+fn every_schema_request_body_and_response_is_described() {
+    let doc = document();
+    let described = |v: &Value| v["description"].as_str().is_some_and(|d| !d.trim().is_empty());
+    let mut problems = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().expect("components.schemas") {
+        if !described(schema) {
+            problems.push(format!("schema {name}: no description"));
+        }
+        for (property, value) in schema["properties"].as_object().into_iter().flatten() {
+            // utoipa writes an optional reference as `oneOf: [null, {$ref, description}]`.
+            let parts = value["oneOf"].as_array().into_iter().flatten();
+            if !described(value) && !parts.into_iter().any(described) {
+                problems.push(format!("schema {name}, property {property}: no description"));
+            }
+        }
+    }
+    for (name, response) in doc["components"]["responses"].as_object().into_iter().flatten() {
+        if !described(response) {
+            problems.push(format!("response {name}: no description"));
+        }
+    }
+    for op in operations(&doc) {
+        if let Some(body) = op.op.get("requestBody") {
+            if !described(body) {
+                problems.push(format!("{}: request body without a description", op.name()));
+            }
+        }
+        for (status, response) in op.op["responses"].as_object().into_iter().flatten() {
+            if !described(contract::deref(&doc, response)) {
+                problems.push(format!("{} {status}: no description", op.name()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every example the document gives (of a schema or of a property) matches
+/// that schema, and `ApiError`'s is a real answer: a code the server sends,
+/// with the message `borne_content` gives members for it.
+#[test]
+fn the_documents_examples_match_their_schemas() {
+    let doc = document();
+    let mut problems = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().expect("components.schemas") {
+        let mut examples: Vec<(String, &Value, &Value)> =
+            schema["examples"].as_array().into_iter().flatten().map(|e| (name.clone(), schema, e)).collect();
+        for (property, value) in schema["properties"].as_object().into_iter().flatten() {
+            examples.extend(value["examples"].as_array().into_iter().flatten().map(|e| (format!("{name}.{property}"), value, e)));
+        }
+        for (at, schema, example) in examples {
+            for v in contract::violations(&doc, schema, example) {
+                problems.push(format!("example {example} of {at}: {v}"));
+            }
+        }
+    }
+    let examples = doc["components"]["schemas"]["ApiError"]["examples"].as_array().cloned().unwrap_or_default();
+    assert!(!examples.is_empty(), "ApiError has no example");
+    for example in examples {
+        let error: borne_api::ApiError = serde_json::from_value(example.clone()).expect("the example is an ApiError");
+        let message = error.message.clone();
+        let expected = borne_content::errors::message(&error.into_error(), borne_core::Lang::Fr, &borne_server::ServerConfig::default().support);
+        if message != expected {
+            problems.push(format!("ApiError's example says {message:?}, borne_content says {expected:?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// One request body each operation takes, built from `borne_api`'s wire
+/// types as the client sends them (or, for the device routes, as a kiosk
+/// does), by method and path.
+fn sample_request_bodies() -> Vec<(&'static str, &'static str, Value)> {
+    use borne_api::*;
+    use borne_core::Secret;
+    let jeanne = demo_member("Martin");
+    let password = || Secret::new("Nouveau2025x");
+    let body = |value: Result<Value, serde_json::Error>| value.expect("a wire type serializes");
+    vec![
+        ("post", "/v1/login", body(serde_json::to_value(LoginRequest { identifier: jeanne.email.clone(), password: password() }))),
+        (
+            "post",
+            "/v1/password/forgot",
+            body(serde_json::to_value(ForgotPasswordRequest {
+                identifier: jeanne.nir.clone(),
+                member_number: jeanne.member_number.clone(),
+                email: jeanne.email.clone(),
+            })),
+        ),
+        (
+            "post",
+            "/v1/codes/verify",
+            body(serde_json::to_value(VerifyCodeRequest { purpose: Purpose::Reset, identifier: jeanne.email.clone(), code: Secret::new("123456") })),
+        ),
+        (
+            "post",
+            "/v1/password/reset",
+            body(serde_json::to_value(ResetPasswordRequest { token: Secret::new("jeton"), new_password: password(), new_password_confirmation: password() })),
+        ),
+        (
+            "post",
+            "/v1/password/change",
+            body(serde_json::to_value(ChangePasswordRequest {
+                current_password: Some(Secret::new(jeanne.password.expose())),
+                new_password: password(),
+                new_password_confirmation: password(),
+            })),
+        ),
+        ("post", "/v1/unlock", body(serde_json::to_value(UnlockRequest { nir: jeanne.nir.clone(), birthdate: jeanne.birthdate.clone() }))),
+        ("post", "/v1/unlock/send", body(serde_json::to_value(UnlockSendRequest { unlock_id: "a".repeat(64), channel: Channel::Sms }))),
+        (
+            "post",
+            "/v1/register",
+            body(serde_json::to_value(RegisterRequest {
+                nir: jeanne.nir.clone(),
+                member_number: jeanne.member_number.clone(),
+                birthdate: jeanne.birthdate.clone(),
+                email: jeanne.email.clone(),
+            })),
+        ),
+        (
+            "post",
+            "/v1/devices",
+            body(serde_json::to_value(EnrolDeviceRequest { enrolment_secret: Secret::new("secret"), name: "Agence de Niort".into() })),
+        ),
+        (
+            "post",
+            "/v1/devices/heartbeat",
+            body(serde_json::to_value(HeartbeatRequest { version: "0.1.0".into(), healthy: true, detail: None })),
+        ),
+    ]
+}
+
+/// A sample body of each operation that takes one (`sample_request_bodies`)
+/// matches the schema the document gives its request body, with the same
+/// validator as the live answers; the same body with one more field does
+/// not (the server refuses unknown fields, and so must the schema). An
+/// operation with a body and no sample fails, and so does a sample of an
+/// operation the document does not have or that takes no body.
+#[test]
+fn sample_request_bodies_match_their_documented_schemas() {
+    let doc = document();
+    let mut problems = Vec::new();
+    let samples = sample_request_bodies();
+    for op in operations(&doc) {
+        let Some(body) = op.op.get("requestBody") else { continue };
+        if !samples.iter().any(|(method, path, _)| op.method == *method && op.path == *path) {
+            problems.push(format!("{}: takes a body but has no sample in sample_request_bodies()", op.name()));
+        }
+        let body = contract::deref(&doc, body);
+        if body["content"].get("application/json").is_none() {
+            problems.push(format!("{}: request body is not application/json", op.name()));
+        }
+    }
+    for (method, path, sample) in samples {
+        let op = operation(&doc, method, path);
+        let Some(schema) = op.op.pointer("/requestBody/content/application~1json/schema") else {
+            problems.push(format!("{}: a sample, but the document gives it no JSON request body", op.name()));
+            continue;
+        };
+        problems.extend(contract::violations(&doc, schema, &sample).into_iter().map(|v| format!("{}: sample {sample}: {v}", op.name())));
+        let mut extra = sample.clone();
+        extra.as_object_mut().expect("a request body is an object").insert("inconnu".into(), json!(1));
+        if contract::violations(&doc, schema, &extra).is_empty() {
+            problems.push(format!("{}: the schema admits an unknown field", op.name()));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 // ---- the router, without a socket ---------------------------------------------
 
 /// The router over a fresh SQLite file holding the demo members.

@@ -24,25 +24,28 @@ use std::sync::Mutex;
 /// How many messages the outbox keeps; older ones are dropped.
 pub const OUTBOX_CAPACITY: usize = 200;
 
-/// One message as it was sent.
+// One message as it was sent. Its doc comments are the OpenAPI document's
+// descriptions (`GET /dev/outbox`), hence in French like the rest of it.
+/// Un message de la boîte d'envoi de démonstration, tel qu'il a été envoyé.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OutboxEntry {
-    /// Increases by one with each message since the server started.
+    /// Croît de 1 à chaque message depuis le démarrage du serveur.
     pub id: u64,
-    /// The same names as the API's channel (`sms`, `email`).
+    /// Moyen d'envoi, avec les noms de l'API (`sms`, `email`).
     #[schema(value_type = borne_api::Channel)]
     pub channel: Channel,
-    /// `Message::kind`: `reset_password`, `unlock_by_email`,
+    /// Sorte de message (`Message::kind`) : `reset_password`, `unlock_by_email`,
     /// `unlock_temporary_password`, `registration_code`, `password_changed`.
     pub kind: String,
-    /// The e-mail address or the E.164 number.
+    /// Adresse e-mail, ou numéro de portable au format E.164.
     pub to: String,
-    /// E-mails only (`null` for an SMS).
+    /// Objet, pour un e-mail ; `null` pour un SMS.
     #[schema(required = true)]
     pub subject: Option<String>,
-    /// As sent, codes, links and temporary passwords included (demo only).
+    /// Le texte envoyé, codes, liens et mots de passe temporaires compris
+    /// (démonstration seulement).
     pub text: String,
-    /// RFC 3339, UTC.
+    /// Heure d'envoi, RFC 3339, UTC.
     pub sent_at: String,
 }
 

@@ -51,7 +51,7 @@ errors!(EnrolDeviceErrors {
     tag = "Bornes",
     summary = "Enrôler une borne",
     description = "Avec le secret d'enrôlement de la configuration du serveur (sans secret configuré, tout enrôlement est refusé). Répond l'identifiant de la borne et sa clé de signature, à garder dans le trousseau du système.",
-    request_body = EnrolDeviceRequest,
+    request_body(content = EnrolDeviceRequest, description = "Le secret d'enrôlement et le nom de la borne."),
     responses((status = 201, description = "Borne enrôlée.", body = EnrolDeviceResponse), EnrolDeviceErrors),
 )]
 pub(crate) async fn enrol(
@@ -90,7 +90,7 @@ errors!(DeviceHeartbeatErrors {
     summary = "Battement de cœur d'une borne",
     description = "Requête signée par la borne (schémas de sécurité `deviceId`, `deviceTimestamp`, `deviceSignature`, exigés ensemble). Enregistre la version, l'état et l'heure.",
     security(("deviceId" = [], "deviceTimestamp" = [], "deviceSignature" = [])),
-    request_body = HeartbeatRequest,
+    request_body(content = HeartbeatRequest, description = "Version et état de la borne (corps signé)."),
     responses((status = 204, description = "État enregistré."), DeviceHeartbeatErrors),
 )]
 pub(crate) async fn heartbeat(

@@ -59,7 +59,7 @@ errors!(ForgotPasswordErrors {
     tag = "Mot de passe",
     summary = "Mot de passe oublié",
     description = "Guide MPN, étapes 4 à 6 : (A) NIR ou e-mail, (B) numéro interne, (C) e-mail du compte. Toujours 202 avec le même message, que les données correspondent ou non à un compte ; l'e-mail « Réinitialisation de mot de passe » (lien et code valables 30 minutes) part en arrière-plan, 5 envois par heure au plus. L'e-mail compte dans le budget de l'adhérent (5 e-mails par heure, toutes démarches confondues) ; budget épuisé, la réponse reste la même. Le formulaire est conservé (chiffré) avant la réponse, puis examiné par le serveur : rien n'est perdu si le serveur s'arrête juste après.",
-    request_body = ForgotPasswordRequest,
+    request_body(content = ForgotPasswordRequest, description = "Les trois informations du guide MPN : (A) NIR ou e-mail, (B) numéro interne, (C) e-mail du compte."),
     responses((status = 202, description = "Demande prise en compte (réponse identique dans tous les cas).", body = Accepted), ForgotPasswordErrors),
 )]
 pub(super) async fn forgot(State(state): State<AppState>, ApiJson(req): ApiJson<ForgotPasswordRequest>) -> Answer<(StatusCode, Json<Accepted>)> {
@@ -81,7 +81,7 @@ errors!(RegisterErrors {
     tag = "Inscription",
     summary = "Pas encore inscrit ?",
     description = "NIR, numéro interne, date de naissance et e-mail doivent correspondre à un adhérent non encore inscrit. Toujours 202 avec le même message ; le code d'activation part par e-mail, puis `POST /v1/codes/verify` (purpose `registration`, identifier = le NIR) et `POST /v1/password/reset` fixent le premier mot de passe.",
-    request_body = RegisterRequest,
+    request_body(content = RegisterRequest, description = "NIR, numéro interne, date de naissance et e-mail de l'adhérent qui s'inscrit."),
     responses((status = 202, description = "Demande prise en compte (réponse identique dans tous les cas).", body = Accepted), RegisterErrors),
 )]
 pub(super) async fn register(State(state): State<AppState>, ApiJson(req): ApiJson<RegisterRequest>) -> Answer<(StatusCode, Json<Accepted>)> {
@@ -105,7 +105,7 @@ errors!(VerifyCodeErrors {
     tag = "Mot de passe",
     summary = "Vérifier un code reçu par e-mail",
     description = "Échange le code à 6 chiffres saisi sur la borne contre le jeton que porte le lien de l'e-mail. 5 essais au plus par adhérent et par démarche pendant la durée de vie d'un code, renvois compris ; ensuite 410. La réponse ne dit jamais si l'identifiant correspond à un compte ni si un code vivant existe : un code faux répond 401 `code_invalid` avec les essais restants, puis 410, de la même façon pour un identifiant inconnu.",
-    request_body = VerifyCodeRequest,
+    request_body(content = VerifyCodeRequest, description = "Le code reçu par e-mail, la démarche et l'identifiant avec lequel elle a commencé."),
     responses((status = 200, description = "Code accepté.", body = TokenResponse), VerifyCodeErrors),
 )]
 pub(super) async fn verify_code(State(state): State<AppState>, ApiJson(req): ApiJson<VerifyCodeRequest>) -> Answer<Json<TokenResponse>> {
@@ -131,7 +131,7 @@ errors!(ResetPasswordErrors {
     tag = "Mot de passe",
     summary = "Choisir un nouveau mot de passe avec un jeton",
     description = "Fin commune du mot de passe oublié, du déblocage par e-mail et de l'inscription (guide MPN, étapes 8 à 10). Jeton à usage unique ; lève le blocage, révoque toutes les sessions, envoie un e-mail de notification.",
-    request_body = ResetPasswordRequest,
+    request_body(content = ResetPasswordRequest, description = "Le jeton (du lien de l'e-mail ou de `POST /v1/codes/verify`) et le nouveau mot de passe, deux fois."),
     responses((status = 204, description = "Mot de passe enregistré ; l'adhérent peut se connecter."), ResetPasswordErrors),
 )]
 pub(super) async fn reset(State(state): State<AppState>, ApiJson(req): ApiJson<ResetPasswordRequest>) -> Answer<StatusCode> {
@@ -152,7 +152,7 @@ errors!(UnlockErrors {
     tag = "Déblocage",
     summary = "Débloquer son compte : identité",
     description = "Guide MGEN, étapes 2 à 4 : NIR et date de naissance. Répond les moyens de réception connus ; s'il n'y en a qu'un, il a déjà servi (`sent`). Échecs d'identité limités à 5 par client (borne ou adresse) en 15 minutes et à 10 par NIR en une heure, tous clients confondus, comptés de la même façon pour un NIR inconnu : 429 dans les deux cas, sans rien dire du NIR.",
-    request_body = UnlockRequest,
+    request_body(content = UnlockRequest, description = "NIR et date de naissance de l'adhérent bloqué."),
     responses((status = 200, description = "Identité vérifiée.", body = UnlockResponse), UnlockErrors),
 )]
 pub(super) async fn unlock(State(state): State<AppState>, client: ClientId, ApiJson(req): ApiJson<UnlockRequest>) -> Answer<Json<UnlockResponse>> {
@@ -173,7 +173,7 @@ errors!(UnlockSendErrors {
     tag = "Déblocage",
     summary = "Débloquer son compte : envoi",
     description = "Envoie, par le moyen choisi, un mot de passe temporaire (SMS) ou un lien et un code (e-mail). 5 envois au plus par demande. Chaque message compte dans le budget de l'adhérent (5 e-mails et 3 SMS par heure, toutes démarches confondues) ; budget épuisé, la réponse reste la même et rien n'est envoyé.",
-    request_body = UnlockSendRequest,
+    request_body(content = UnlockSendRequest, description = "La demande de déblocage et le moyen de réception choisi."),
     responses((status = 200, description = "Envoyé ; la coordonnée masquée est à montrer à l'adhérent.", body = ChannelOption), UnlockSendErrors),
 )]
 pub(super) async fn unlock_send(State(state): State<AppState>, ApiJson(req): ApiJson<UnlockSendRequest>) -> Answer<Json<ChannelOption>> {
@@ -198,7 +198,7 @@ errors!(ChangePasswordErrors {
     summary = "Changer de mot de passe depuis une session",
     description = "Après une connexion avec un mot de passe temporaire (guide MGEN, étape 5 : le mot de passe actuel n'est pas demandé) ou depuis une session normale (mot de passe actuel exigé). Répond une nouvelle session complète ; l'ancienne est remplacée. Le mot de passe actuel est compté comme une connexion : trois erreurs de suite bloquent le compte et révoquent toutes ses sessions.",
     security(("sessionToken" = [])),
-    request_body = ChangePasswordRequest,
+    request_body(content = ChangePasswordRequest, description = "Mot de passe actuel (sauf après un mot de passe temporaire) et nouveau mot de passe, deux fois."),
     responses((status = 200, description = "Mot de passe changé ; nouvelle session.", body = LoginResponse), ChangePasswordErrors),
 )]
 pub(super) async fn change_password(

@@ -25,7 +25,7 @@ errors!(LoginErrors {
     tag = "Connexion",
     summary = "Se connecter",
     description = "Connexion par NIR ou e-mail et mot de passe. Trois échecs consécutifs bloquent le compte (décidé atomiquement en base) ; ensuite 423, même avec le bon mot de passe. Un mot de passe temporaire reçu par SMS ouvre une session restreinte (`must_change_password`).",
-    request_body = LoginRequest,
+    request_body(content = LoginRequest, description = "Identifiant (NIR ou e-mail) et mot de passe."),
     responses((status = 200, description = "Session ouverte.", body = LoginResponse), LoginErrors),
 )]
 pub(super) async fn login(

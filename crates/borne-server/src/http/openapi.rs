@@ -121,7 +121,20 @@ pub fn document() -> utoipa::openapi::OpenApi {
     if let Some(RefOr::T(Schema::Object(error_code))) = components.schemas.get_mut("ErrorCode") {
         error_code.description = Some(error_code_description());
     }
+    if let Some(RefOr::T(Schema::Object(api_error))) = components.schemas.get_mut("ApiError") {
+        api_error.examples = vec![api_error_example()];
+    }
     doc
+}
+
+/// The example of `ApiError`: the answer to a wrong password with two tries
+/// left, with the message `borne_content` gives members (French, the
+/// default configuration's insurer).
+fn api_error_example() -> serde_json::Value {
+    let error = borne_core::BorneError::WrongPassword { attempts_left: 2 };
+    let support = crate::ServerConfig::default().support;
+    let message = borne_content::errors::message(&error, borne_core::Lang::Fr, &support);
+    serde_json::to_value(ApiError::new(&error, message)).expect("an ApiError serializes")
 }
 
 /// [`document`] as served and committed: pretty JSON, one final newline.
