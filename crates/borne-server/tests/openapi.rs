@@ -168,20 +168,24 @@ fn the_documents_examples_match_their_schemas() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// One request body each operation takes, built from `borne_api`'s wire
-/// types as the client sends them (or, for the device routes, as a kiosk
-/// does), by method and path.
-fn sample_request_bodies() -> Vec<(&'static str, &'static str, Value)> {
+const JSON: &str = "application/json";
+
+/// One request body of each operation that takes one, by method, path and
+/// media type: for the API, built from `borne_api`'s wire types as the
+/// client (or, for the device routes, a kiosk) sends them. A form's sample is
+/// its fields as a JSON object of strings.
+fn sample_request_bodies() -> Vec<(&'static str, &'static str, &'static str, Value)> {
     use borne_api::*;
     use borne_core::Secret;
     let jeanne = demo_member("Martin");
     let password = || Secret::new("Nouveau2025x");
     let body = |value: Result<Value, serde_json::Error>| value.expect("a wire type serializes");
     vec![
-        ("post", "/v1/login", body(serde_json::to_value(LoginRequest { identifier: jeanne.email.clone(), password: password() }))),
+        ("post", "/v1/login", JSON, body(serde_json::to_value(LoginRequest { identifier: jeanne.email.clone(), password: password() }))),
         (
             "post",
             "/v1/password/forgot",
+            JSON,
             body(serde_json::to_value(ForgotPasswordRequest {
                 identifier: jeanne.nir.clone(),
                 member_number: jeanne.member_number.clone(),
@@ -191,27 +195,31 @@ fn sample_request_bodies() -> Vec<(&'static str, &'static str, Value)> {
         (
             "post",
             "/v1/codes/verify",
+            JSON,
             body(serde_json::to_value(VerifyCodeRequest { purpose: Purpose::Reset, identifier: jeanne.email.clone(), code: Secret::new("123456") })),
         ),
         (
             "post",
             "/v1/password/reset",
+            JSON,
             body(serde_json::to_value(ResetPasswordRequest { token: Secret::new("jeton"), new_password: password(), new_password_confirmation: password() })),
         ),
         (
             "post",
             "/v1/password/change",
+            JSON,
             body(serde_json::to_value(ChangePasswordRequest {
                 current_password: Some(Secret::new(jeanne.password.expose())),
                 new_password: password(),
                 new_password_confirmation: password(),
             })),
         ),
-        ("post", "/v1/unlock", body(serde_json::to_value(UnlockRequest { nir: jeanne.nir.clone(), birthdate: jeanne.birthdate.clone() }))),
-        ("post", "/v1/unlock/send", body(serde_json::to_value(UnlockSendRequest { unlock_id: "a".repeat(64), channel: Channel::Sms }))),
+        ("post", "/v1/unlock", JSON, body(serde_json::to_value(UnlockRequest { nir: jeanne.nir.clone(), birthdate: jeanne.birthdate.clone() }))),
+        ("post", "/v1/unlock/send", JSON, body(serde_json::to_value(UnlockSendRequest { unlock_id: "a".repeat(64), channel: Channel::Sms }))),
         (
             "post",
             "/v1/register",
+            JSON,
             body(serde_json::to_value(RegisterRequest {
                 nir: jeanne.nir.clone(),
                 member_number: jeanne.member_number.clone(),
@@ -222,11 +230,13 @@ fn sample_request_bodies() -> Vec<(&'static str, &'static str, Value)> {
         (
             "post",
             "/v1/devices",
+            JSON,
             body(serde_json::to_value(EnrolDeviceRequest { enrolment_secret: Secret::new("secret"), name: "Agence de Niort".into() })),
         ),
         (
             "post",
             "/v1/devices/heartbeat",
+            JSON,
             body(serde_json::to_value(HeartbeatRequest { version: "0.1.0".into(), healthy: true, detail: None })),
         ),
     ]
@@ -234,10 +244,10 @@ fn sample_request_bodies() -> Vec<(&'static str, &'static str, Value)> {
 
 /// A sample body of each operation that takes one (`sample_request_bodies`)
 /// matches the schema the document gives its request body, with the same
-/// validator as the live answers; the same body with one more field does
-/// not (the server refuses unknown fields, and so must the schema). An
-/// operation with a body and no sample fails, and so does a sample of an
-/// operation the document does not have or that takes no body.
+/// validator as the live answers; for a JSON body, the same body with one
+/// more field does not (the API refuses unknown fields, and so must the
+/// schema). An operation whose body has no sample (for one of its media
+/// types) fails, and so does a sample the document has no body for.
 #[test]
 fn sample_request_bodies_match_their_documented_schemas() {
     let doc = document();
@@ -245,25 +255,26 @@ fn sample_request_bodies_match_their_documented_schemas() {
     let samples = sample_request_bodies();
     for op in operations(&doc) {
         let Some(body) = op.op.get("requestBody") else { continue };
-        if !samples.iter().any(|(method, path, _)| op.method == *method && op.path == *path) {
-            problems.push(format!("{}: takes a body but has no sample in sample_request_bodies()", op.name()));
-        }
-        let body = contract::deref(&doc, body);
-        if body["content"].get("application/json").is_none() {
-            problems.push(format!("{}: request body is not application/json", op.name()));
+        for media in contract::deref(&doc, body)["content"].as_object().into_iter().flat_map(|c| c.keys()) {
+            if !samples.iter().any(|(method, path, m, _)| op.method == *method && op.path == *path && media == m) {
+                problems.push(format!("{}: takes a {media} body but has no sample in sample_request_bodies()", op.name()));
+            }
         }
     }
-    for (method, path, sample) in samples {
+    for (method, path, media, sample) in samples {
         let op = operation(&doc, method, path);
-        let Some(schema) = op.op.pointer("/requestBody/content/application~1json/schema") else {
-            problems.push(format!("{}: a sample, but the document gives it no JSON request body", op.name()));
+        let pointer = format!("/requestBody/content/{}/schema", media.replace('/', "~1"));
+        let Some(schema) = op.op.pointer(&pointer) else {
+            problems.push(format!("{}: a {media} sample, but the document gives it no such request body", op.name()));
             continue;
         };
         problems.extend(contract::violations(&doc, schema, &sample).into_iter().map(|v| format!("{}: sample {sample}: {v}", op.name())));
-        let mut extra = sample.clone();
-        extra.as_object_mut().expect("a request body is an object").insert("inconnu".into(), json!(1));
-        if contract::violations(&doc, schema, &extra).is_empty() {
-            problems.push(format!("{}: the schema admits an unknown field", op.name()));
+        if media == JSON {
+            let mut extra = sample.clone();
+            extra.as_object_mut().expect("a request body is an object").insert("inconnu".into(), json!(1));
+            if contract::violations(&doc, schema, &extra).is_empty() {
+                problems.push(format!("{}: the schema admits an unknown field", op.name()));
+            }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
