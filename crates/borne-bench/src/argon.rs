@@ -23,6 +23,10 @@ pub struct ArgonTiming {
     /// The same, in the windows timed between the load's slices, in order:
     /// (verifications, wall time).
     pub windows: Vec<(usize, Duration)>,
+    /// CPU time the threads of those windows took (their own clocks), summed:
+    /// what a verification costs when the cores do nothing else, even if
+    /// other processes took part of the cores meanwhile.
+    windows_cpu: Duration,
     password: Secret,
     stored: String,
     memory: HashingMemory,
@@ -42,6 +46,7 @@ impl ArgonTiming {
             round_medians: Vec::new(),
             parallel: (0, Duration::ZERO),
             windows: Vec::new(),
+            windows_cpu: Duration::ZERO,
             password,
             stored,
             memory,
@@ -93,24 +98,26 @@ impl ArgonTiming {
         let (password, stored) = (&self.password, self.stored.as_str());
         let start = Instant::now();
         let deadline = start + length;
-        let per_thread: Vec<usize> = std::thread::scope(|scope| {
+        let per_thread: Vec<(usize, Duration)> = std::thread::scope(|scope| {
             let threads: Vec<_> = (0..self.cores)
                 .map(|_| {
-                    scope.spawn(|| -> anyhow::Result<usize> {
+                    scope.spawn(|| -> anyhow::Result<(usize, Duration)> {
                         let mut memory = HashingMemory::new();
                         let mut done = 0;
+                        let cpu = cpu_time::ThreadTime::now();
                         while Instant::now() < deadline {
                             anyhow::ensure!(borne_server::verify_password_blocking(password, stored, &mut memory)?, "the timing password did not verify");
                             done += 1;
                         }
-                        Ok(done)
+                        Ok((done, cpu.elapsed()))
                     })
                 })
                 .collect();
             threads.into_iter().map(|t| t.join().expect("a timing thread panicked")).collect::<anyhow::Result<_>>()
         })?;
         let wall = start.elapsed();
-        self.windows.push((per_thread.iter().sum(), wall));
+        self.windows.push((per_thread.iter().map(|(n, _)| n).sum(), wall));
+        self.windows_cpu += per_thread.iter().map(|(_, cpu)| *cpu).sum::<Duration>();
         Ok(())
     }
 
@@ -118,6 +125,13 @@ impl ArgonTiming {
     pub fn window_rate(&self, i: usize) -> f64 {
         let (n, wall) = self.windows[i];
         n as f64 / wall.as_secs_f64().max(1e-9)
+    }
+
+    /// CPU time of one verification in the windows (each thread's own clock;
+    /// the first verification of each window, growing its buffer, included).
+    pub fn window_cpu_per_verification(&self) -> Duration {
+        let n: usize = self.windows.iter().map(|(n, _)| n).sum();
+        self.windows_cpu / u32::try_from(n.max(1)).unwrap_or(u32::MAX)
     }
 
     /// Median of every timed verification, all rounds together.

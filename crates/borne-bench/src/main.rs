@@ -148,6 +148,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         argon.window(reference)?;
         let cpu_before = procfs::CpuTimes::now()?;
         let machine_before = procfs::machine_busy()?;
+        let interrupts_before = procfs::machine_interrupts()?;
         let start = Instant::now();
         let slice = load_rt.block_on(load::run(server.addr, credentials.clone(), slice_plan))?;
         totals.wall += start.elapsed();
@@ -155,6 +156,12 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         totals.process += cpu_after.process.saturating_sub(cpu_before.process);
         totals.load_generator += cpu_after.threads_since(&cpu_before, report::LOAD_THREADS);
         totals.machine += procfs::machine_busy()?.saturating_sub(machine_before);
+        totals.interrupts += procfs::machine_interrupts()?.saturating_sub(interrupts_before);
+        for (group, cpu) in cpu_after.by_group_since(&cpu_before) {
+            let sum = totals.threads.entry(group).or_default();
+            sum.user += cpu.user;
+            sum.system += cpu.system;
+        }
         slice_logins.push((slice.latencies.len(), slice.window));
         match &mut load {
             None => load = Some(slice),
@@ -183,7 +190,13 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         argon,
         plan,
         load,
-        server_side: ServerSide { password_checks: checks, password_check_cpu: check_cpu, hashing_permits: borne_server::verification_permits(), tokio_workers: cores },
+        server_side: ServerSide {
+            password_checks: checks,
+            password_check_cpu: check_cpu,
+            hashing_permits: borne_server::verification_permits(),
+            hashing_threads: cores,
+            tokio_workers: cores,
+        },
         memory_before,
         memory_after,
         peak_reset,
@@ -193,6 +206,8 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         cpu_process: totals.process,
         cpu_load_generator: totals.load_generator,
         cpu_machine: totals.machine,
+        cpu_interrupts: totals.interrupts,
+        cpu_threads: totals.threads,
     })
 }
 
@@ -203,4 +218,8 @@ struct SliceTotals {
     process: Duration,
     load_generator: Duration,
     machine: Duration,
+    /// The machine's irq + softirq time.
+    interrupts: Duration,
+    /// The process's live threads, by group (see `procfs::CpuTimes::by_group_since`).
+    threads: std::collections::HashMap<String, procfs::Split>,
 }

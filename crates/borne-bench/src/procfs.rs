@@ -30,17 +30,40 @@ pub fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
-/// CPU time (user + system) of the whole process, exited threads included,
-/// and of each live thread by id, with its name.
+/// CPU time of the whole process (user + system), exited threads included,
+/// and of each live thread by id, with its name, split into user and
+/// system (kernel: syscalls, the loopback network, page faults).
 pub struct CpuTimes {
     pub process: Duration,
-    pub threads: HashMap<u32, (String, Duration)>,
+    pub threads: HashMap<u32, (String, Split)>,
+}
+
+/// CPU time in user space and in the kernel.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Split {
+    pub user: Duration,
+    pub system: Duration,
+}
+
+impl Split {
+    pub fn total(&self) -> Duration {
+        self.user + self.system
+    }
+
+    fn since(&self, earlier: &Split) -> Split {
+        Split { user: self.user.saturating_sub(earlier.user), system: self.system.saturating_sub(earlier.system) }
+    }
+
+    fn add(&mut self, other: Split) {
+        self.user += other.user;
+        self.system += other.system;
+    }
 }
 
 impl CpuTimes {
     pub fn now() -> anyhow::Result<CpuTimes> {
         let tick = clock_tick();
-        let process = stat_cpu(&std::fs::read_to_string("/proc/self/stat")?, tick)?;
+        let process = stat_cpu(&std::fs::read_to_string("/proc/self/stat")?, tick)?.total();
         let mut threads = HashMap::new();
         for entry in std::fs::read_dir("/proc/self/task")? {
             let entry = entry?;
@@ -57,12 +80,25 @@ impl CpuTimes {
     /// CPU time spent since `earlier` by the threads whose name starts with
     /// `prefix` (threads alive at both readings).
     pub fn threads_since(&self, earlier: &CpuTimes, prefix: &str) -> Duration {
-        self.threads
-            .iter()
-            .filter(|(_, (name, _))| name.starts_with(prefix))
-            .map(|(tid, (_, now))| now.saturating_sub(earlier.threads.get(tid).map_or(Duration::ZERO, |(_, then)| *then)))
-            .sum()
+        self.by_group_since(earlier).into_iter().filter(|(group, _)| group.starts_with(prefix)).map(|(_, cpu)| cpu.total()).sum()
     }
+
+    /// CPU time spent since `earlier` by the live threads, summed by group:
+    /// the thread name without a trailing number (`sqlx-sqlite-worker-0`
+    /// and `-1` together).
+    pub fn by_group_since(&self, earlier: &CpuTimes) -> HashMap<String, Split> {
+        let mut groups: HashMap<String, Split> = HashMap::new();
+        for (tid, (name, now)) in &self.threads {
+            let then = earlier.threads.get(tid).map_or_else(Split::default, |(_, then)| *then);
+            groups.entry(thread_group(name).to_owned()).or_default().add(now.since(&then));
+        }
+        groups
+    }
+}
+
+/// A thread's name without its trailing number and separator.
+fn thread_group(name: &str) -> &str {
+    name.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches(['-', '_', ' '])
 }
 
 /// Busy CPU time of the whole machine, every process and core together
@@ -71,9 +107,21 @@ pub fn machine_busy() -> anyhow::Result<Duration> {
     machine_busy_of(&std::fs::read_to_string("/proc/stat")?, clock_tick())
 }
 
-fn machine_busy_of(stat: &str, tick: u64) -> anyhow::Result<Duration> {
+/// Time the whole machine spent in hardware and software interrupts
+/// (`/proc/stat`: irq + softirq; loopback packets are received in softirq).
+pub fn machine_interrupts() -> anyhow::Result<Duration> {
+    let stat = std::fs::read_to_string("/proc/stat")?;
+    let ticks = cpu_line(&stat)?;
+    Ok(Duration::from_micros((ticks.get(5).copied().unwrap_or(0) + ticks.get(6).copied().unwrap_or(0)) * 1_000_000 / clock_tick()))
+}
+
+fn cpu_line(stat: &str) -> anyhow::Result<Vec<u64>> {
     let line = stat.lines().find(|l| l.starts_with("cpu ")).ok_or_else(|| anyhow::anyhow!("/proc/stat has no cpu line"))?;
-    let ticks: Vec<u64> = line.split_whitespace().skip(1).map(str::parse).collect::<Result<_, _>>()?;
+    Ok(line.split_whitespace().skip(1).map(str::parse).collect::<Result<_, _>>()?)
+}
+
+fn machine_busy_of(stat: &str, tick: u64) -> anyhow::Result<Duration> {
+    let ticks = cpu_line(stat)?;
     // user nice system idle iowait irq softirq steal (guest times are already in user).
     let busy: u64 = ticks.iter().take(8).enumerate().filter(|(i, _)| *i != 3 && *i != 4).map(|(_, t)| t).sum();
     Ok(Duration::from_micros(busy * 1_000_000 / tick))
@@ -85,14 +133,14 @@ fn clock_tick() -> u64 {
     u64::try_from(ticks).ok().filter(|&t| t > 0).unwrap_or(100)
 }
 
-/// utime + stime of a `stat` line (fields 14 and 15; the name, field 2, is
+/// utime and stime of a `stat` line (fields 14 and 15; the name, field 2, is
 /// in parentheses and may hold spaces, so count from the last `)`).
-fn stat_cpu(stat: &str, tick: u64) -> anyhow::Result<Duration> {
+fn stat_cpu(stat: &str, tick: u64) -> anyhow::Result<Split> {
     let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).ok_or_else(|| anyhow::anyhow!("unreadable stat line"))?;
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     let ticks = |i: usize| -> anyhow::Result<u64> { Ok(fields.get(i).ok_or_else(|| anyhow::anyhow!("short stat line"))?.parse()?) };
-    let total = ticks(11)? + ticks(12)?;
-    Ok(Duration::from_micros(total * 1_000_000 / tick))
+    let time = |t: u64| Duration::from_micros(t * 1_000_000 / tick);
+    Ok(Split { user: time(ticks(11)?), system: time(ticks(12)?) })
 }
 
 #[cfg(test)]
@@ -102,7 +150,15 @@ mod tests {
     #[test]
     fn reads_a_stat_line_whose_name_has_spaces_and_parens() {
         let line = "4242 (tokio (rt) w) S 1 4242 4242 0 -1 4194560 1234 0 0 0 250 75 0 0 20 0 3 0 100 0 0";
-        assert_eq!(stat_cpu(line, 100).unwrap(), Duration::from_millis(3250));
+        let cpu = stat_cpu(line, 100).unwrap();
+        assert_eq!((cpu.user, cpu.system, cpu.total()), (Duration::from_millis(2500), Duration::from_millis(750), Duration::from_millis(3250)));
+    }
+
+    #[test]
+    fn threads_are_grouped_by_name_without_their_number() {
+        assert_eq!(thread_group("sqlx-sqlite-worker-12"), "sqlx-sqlite-worker");
+        assert_eq!(thread_group("borne-verify"), "borne-verify");
+        assert_eq!(thread_group("bench-load"), "bench-load");
     }
 
     #[test]

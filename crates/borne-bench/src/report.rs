@@ -2,7 +2,8 @@
 
 use crate::argon::ArgonTiming;
 use crate::load::{Outcome, Plan};
-use crate::procfs::Memory;
+use crate::procfs::{Memory, Split};
+use std::collections::HashMap;
 use crate::stats::percentile;
 use std::time::Duration;
 
@@ -29,6 +30,8 @@ pub struct ServerSide {
     /// CPU the server's verifications took, on their threads' own clocks.
     pub password_check_cpu: Duration,
     pub hashing_permits: usize,
+    /// Threads that compute the verifications, one buffer each.
+    pub hashing_threads: usize,
     pub tokio_workers: usize,
 }
 
@@ -60,6 +63,10 @@ pub struct Report {
     pub cpu_load_generator: Duration,
     /// Busy CPU time of the whole machine over `load_wall`, every process.
     pub cpu_machine: Duration,
+    /// The machine's irq + softirq time over `load_wall`.
+    pub cpu_interrupts: Duration,
+    /// CPU time of the process's live threads over `load_wall`, by group.
+    pub cpu_threads: HashMap<String, Split>,
 }
 
 /// "model name" of the first CPU in /proc/cpuinfo.
@@ -111,6 +118,47 @@ impl Report {
         }
     }
 
+    /// CPU of the slices by thread group, per password check.
+    fn print_cpu_breakdown(&self, checks: f64) {
+        println!();
+        println!("Where the process's CPU went over the slices, by thread, per password check (user + kernel)");
+        let per_check = |d: Duration| 1000.0 * d.as_secs_f64() / checks;
+        let mut groups: Vec<_> = self.cpu_threads.iter().filter(|(_, cpu)| !cpu.total().is_zero()).collect();
+        groups.sort_by(|a, b| b.1.total().cmp(&a.1.total()).then(a.0.cmp(b.0)));
+        for (group, cpu) in &groups {
+            row(
+                &format!("  {group}"),
+                format!("{:.3} ms = {:.3} user + {:.3} kernel ({:.1} s)", per_check(cpu.total()), per_check(cpu.user), per_check(cpu.system), cpu.total().as_secs_f64()),
+            );
+        }
+        let live: Duration = groups.iter().map(|(_, cpu)| cpu.total()).sum();
+        row("  threads that ended during the slices", format!("{:.3} ms", per_check(self.cpu_process.saturating_sub(live))));
+        row("the machine's irq + softirq, every process", format!("{:.3} ms (loopback packets are received in softirq)", per_check(self.cpu_interrupts)));
+    }
+
+    /// The ratio's arithmetic: what a log-in costs the cores, against what
+    /// a verification costs them when they do nothing else. `argon`,
+    /// `server` and `generator` are seconds of CPU per password check.
+    fn print_ceilings(&self, argon: f64, server: f64, generator: f64) {
+        let a = &self.argon;
+        let rates: Vec<f64> = (0..a.windows.len()).map(|i| a.window_rate(i)).collect();
+        let reference = rates.iter().sum::<f64>() / rates.len().max(1) as f64;
+        let by_wall = self.cores as f64 / reference.max(1e-9);
+        let alone = a.window_cpu_per_verification().as_secs_f64();
+        let ms = |s: f64| format!("{:.2} ms", 1000.0 * s);
+        let pct = |r: f64| format!("{:.1} %", 100.0 * r);
+        println!();
+        println!("The ratio's arithmetic, in CPU per log-in (c: the {} threads verifying alone around the slices, on their own clocks)", self.cores);
+        row("c: one verification, the cores doing only that", format!("{} (cores / their rate: {})", ms(alone), ms(by_wall)));
+        row("a: one verification in the server, under the load", format!("{} ({:+.1} % over c)", ms(argon), 100.0 * (argon / alone.max(1e-9) - 1.0)));
+        row("s: the server outside Argon2", ms(server));
+        row("g: the load generator (same cores)", ms(generator));
+        row("ceiling set by the load generator: c / (c + g)", pct(alone / (alone + generator)));
+        row("ceiling with the server's own work: c / (c + s + g)", pct(alone / (alone + server + generator)));
+        row("expected if the cores never idle: c / (a + s + g)", pct(alone / (argon + server + generator)));
+        row("measured (all slices)", format!("{} (the gap to the expected: idle cores, other processes)", pct(self.interleaved_ratio().1)));
+    }
+
     pub fn print(&self) {
         let (a, l, cores) = (&self.argon, &self.load, self.cores);
         let limit = a.limit();
@@ -133,7 +181,10 @@ impl Report {
         println!("Server");
         row("database", &self.database);
         row("members (created before the load)", format!("{} in {:.1} s", self.members, self.setup.as_secs_f64()));
-        row("log-in verification permits / tokio workers", format!("{} / {}", self.server_side.hashing_permits, self.server_side.tokio_workers));
+        row(
+            "log-in verification permits / hashing threads / tokio workers",
+            format!("{} / {} / {}", self.server_side.hashing_permits, self.server_side.hashing_threads, self.server_side.tokio_workers),
+        );
         println!();
         println!(
             "Load: {} slice(s) of {} s measured, each after {} s of warm-up and {} s of {cores} threads verifying alone",
@@ -178,8 +229,8 @@ impl Report {
         row(peak_label, mib(self.memory_after.peak_kib));
         row("growth of the peak over the resident set before", mib(self.memory_after.peak_kib.saturating_sub(self.memory_before.rss_kib)));
         row(
-            "  of which Argon2 at most (permits x 19 MiB)",
-            format!("{}, whatever the number of clients (the rest: connections, caches)", mib(ARGON2_KIB * self.server_side.hashing_permits as u64)),
+            "  of which Argon2 (hashing threads x 19 MiB)",
+            format!("{}, whatever the number of clients (the rest: connections, caches)", mib(ARGON2_KIB * self.server_side.hashing_threads as u64)),
         );
         println!();
         let wall = self.load_wall.as_secs_f64();
@@ -208,6 +259,8 @@ impl Report {
             "log-ins/s per core the server got",
             format!("{:.1} (Argon2 alone: {:.1})", l.successes as f64 / server.max(1e-9), 1.0 / a.median().as_secs_f64()),
         );
+        self.print_cpu_breakdown(checks);
+        self.print_ceilings(argon_measured / checks, (server - argon_measured).max(0.0) / checks, gen / checks);
         println!();
         let keycloak = KEYCLOAK_LOGINS_PER_VCPU * cores as f64;
         println!("Beside Keycloak's published sizing (15 password log-ins/s per vCPU)");

@@ -55,7 +55,7 @@ pub use db::Db;
 pub use http::{openapi_document, openapi_json, router};
 pub use members::{InvalidMember, NewMember};
 pub use metrics::Metrics;
-pub use passwords::{hash_password_blocking, verification_permits, verify_password_blocking, HashingMemory};
+pub use passwords::{hash_password_blocking, verification_permits, verify_password_blocking, HashingMemory, HASHING_THREAD_NAME};
 pub use server::{spawn, RunningServer};
 pub use state::AppState;
 

@@ -4,13 +4,14 @@
 //! Argon2id v19, m = 19 456 KiB, t = 2, p = 1, stored as a PHC string.
 //! Verification uses the parameters recorded in the stored string.
 //!
-//! Log-in verifications run under a permit, at most [`VERIFICATIONS_PER_CPU`]
-//! per CPU at a time; new passwords (members created, passwords changed) at
-//! most one per CPU for the whole process. Each computation works in one of
-//! as many [`HashingMemory`] buffers as permits, allocated once and reused,
-//! so the hashing memory is bounded (19 MiB a permit) whatever the load.
-//! (Allocating 19 MiB per computation instead let the allocator's per-thread
-//! arenas keep hundreds of MiB, as `borne-bench` measured.)
+//! Log-in verifications run on one dedicated thread per CPU, each with its
+//! own [`HashingMemory`], fed by a queue that at most
+//! [`VERIFICATIONS_PER_CPU`] per CPU enter at a time ([`Verifier`]); new
+//! passwords (members created, passwords changed) at most one per CPU for
+//! the whole process, in a pool of buffers. Each buffer is allocated once
+//! and reused, so the hashing memory is bounded (19 MiB a buffer) whatever
+//! the load. (Allocating 19 MiB per computation instead let the allocator's
+//! per-thread arenas keep hundreds of MiB, as `borne-bench` measured.)
 
 use crate::metrics::Metrics;
 use anyhow::{anyhow, Context};
@@ -20,18 +21,18 @@ use borne_core::Secret;
 use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Log-in verifications in flight per CPU. Between two verifications a
-/// permit also covers the claim's transaction: with one permit per CPU the
-/// cores idled about 10 % of the time under load; with two they stay busy
-/// (`borne-bench`: +20 to 40 % log-ins/s on 2 cores, 19 MiB more per permit).
+/// Log-in verifications admitted per CPU: one computing on the CPU's
+/// hashing thread, one queued behind it, so that a hashing thread never
+/// waits for the next log-in's claim. (Before the dedicated threads, with
+/// one permit per CPU the cores idled about 10 % of the time under load.)
 pub(crate) const VERIFICATIONS_PER_CPU: usize = 2;
 
 fn cpus() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
-/// How many log-in verifications a server runs at once on this machine
-/// (so its hashing memory is at most this many × 19 MiB).
+/// How many log-in verifications a server admits at once on this machine
+/// (computing or queued; one computes per CPU).
 pub fn verification_permits() -> usize {
     VERIFICATIONS_PER_CPU * cpus()
 }
@@ -152,47 +153,109 @@ pub(crate) async fn hash(password: Secret) -> anyhow::Result<String> {
     .context("password hashing task failed")?
 }
 
-/// Verifies log-in passwords: at most [`verification_permits`] Argon2
-/// computations at a time (each takes 19 MiB and a core for tens of
-/// milliseconds), each in a reused [`HashingMemory`], each one counted in
-/// [`Metrics::password_checks`].
+/// Verifies log-in passwords on exactly one dedicated thread per CPU
+/// (`borne-verify`), each with its own [`HashingMemory`], fed by a queue.
+/// A log-in takes a permit (at most [`verification_permits`] at a time)
+/// before it claims an attempt and queues its verification; the permit is
+/// released when the computation ends. So the cores never time-share two
+/// 19 MiB working sets, and a hashing thread that finishes finds the next
+/// verification already queued (with two permits per CPU, one waits per
+/// thread) instead of waiting for an async hand-off. Each verification is
+/// counted in [`Metrics::password_checks`]. The threads end when the
+/// verifier is dropped.
 pub(crate) struct Verifier {
     permits: Arc<Semaphore>,
-    memory: Arc<MemoryPool>,
-    metrics: Arc<Metrics>,
+    queue: crossbeam_channel::Sender<Job>,
+    #[cfg(test)]
+    peak: Arc<Concurrency>,
 }
+
+/// One verification waiting for a hashing thread.
+struct Job {
+    password: Secret,
+    stored: String,
+    answer: tokio::sync::oneshot::Sender<anyhow::Result<bool>>,
+    /// Released when the computation ends, whether or not anyone awaits the answer.
+    permit: OwnedSemaphorePermit,
+}
+
+/// The thread name of the verifiers (Linux keeps 15 bytes).
+pub const HASHING_THREAD_NAME: &str = "borne-verify";
 
 impl Verifier {
     pub(crate) fn new(metrics: Arc<Metrics>) -> Verifier {
-        Verifier { permits: Arc::new(Semaphore::new(verification_permits())), memory: Arc::default(), metrics }
+        let (queue, jobs) = crossbeam_channel::unbounded::<Job>();
+        #[cfg(test)]
+        let peak = Arc::new(Concurrency::default());
+        for _ in 0..cpus() {
+            let (jobs, metrics) = (jobs.clone(), metrics.clone());
+            #[cfg(test)]
+            let peak = peak.clone();
+            std::thread::Builder::new()
+                .name(HASHING_THREAD_NAME.into())
+                .spawn(move || {
+                    let mut memory = HashingMemory::new();
+                    for job in jobs {
+                        #[cfg(test)]
+                        let _computing = peak.enter();
+                        let started = cpu_time::ThreadTime::now();
+                        let verdict = verify_password_blocking(&job.password, &job.stored, &mut memory);
+                        if verdict.is_ok() {
+                            metrics.count_password_check(started.elapsed());
+                        }
+                        drop(job.permit);
+                        // The caller may have gone away; the claim is its task's to settle.
+                        let _ = job.answer.send(verdict);
+                    }
+                })
+                .expect("cannot start a password hashing thread");
+        }
+        Verifier {
+            permits: Arc::new(Semaphore::new(verification_permits())),
+            queue,
+            #[cfg(test)]
+            peak,
+        }
     }
 
     /// Waits for a free hashing slot. The log-in flow takes it before it
-    /// claims an attempt, so a claim lives only as long as one verification.
+    /// claims an attempt, so a claim lives only as long as one verification
+    /// and the one queued before it.
     pub(crate) async fn permit(&self) -> OwnedSemaphorePermit {
         self.permits.clone().acquire_owned().await.expect("the verifier's semaphore is never closed")
     }
 
-    /// True when `password` matches the PHC string `stored`. The permit is
-    /// released when the computation ends, even if the caller went away.
+    /// True when `password` matches the PHC string `stored`, computed on a
+    /// hashing thread. The permit is released when the computation ends, even
+    /// if the caller went away.
     pub(crate) async fn verify(&self, permit: OwnedSemaphorePermit, password: Secret, stored: String) -> anyhow::Result<bool> {
-        let (metrics, pool) = (self.metrics.clone(), self.memory.clone());
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let started = cpu_time::ThreadTime::now();
-            let verdict = pool.with(|memory| verify_password_blocking(&password, &stored, memory));
-            if verdict.is_ok() {
-                metrics.count_password_check(started.elapsed());
-            }
-            verdict
-        })
-        .await
-        .context("password verification task failed")?
+        let (answer, verdict) = tokio::sync::oneshot::channel();
+        self.queue.send(Job { password, stored, answer, permit }).map_err(|_| anyhow!("the password hashing threads stopped"))?;
+        verdict.await.context("password verification task failed")?
     }
+}
 
-    #[cfg(test)]
-    fn buffers(&self) -> usize {
-        self.memory.buffers()
+/// Computations running at once, and the most seen (tests).
+#[cfg(test)]
+#[derive(Default)]
+struct Concurrency {
+    now: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
+#[cfg(test)]
+impl Concurrency {
+    fn enter(self: &Arc<Self>) -> impl Drop {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = self.now.fetch_add(1, SeqCst) + 1;
+        self.most.fetch_max(now, SeqCst);
+        struct Leave(Arc<Concurrency>);
+        impl Drop for Leave {
+            fn drop(&mut self) {
+                self.0.now.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        Leave(self.clone())
     }
 }
 
@@ -245,9 +308,10 @@ mod tests {
         }
     }
 
-    /// However many log-ins wait, no more buffers exist than hashing permits.
+    /// However many log-ins wait, no more verifications compute at once than
+    /// there are CPUs (one hashing thread and one buffer each).
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn memory_buffers_never_outnumber_the_permits() {
+    async fn verifications_never_compute_more_than_one_per_cpu() {
         let permits = verification_permits();
         let phc = hash_password_blocking(&Secret::new("Mutuelle2024"), &mut HashingMemory::new()).unwrap();
         let v = Arc::new(Verifier::new(Arc::new(Metrics::default())));
@@ -260,7 +324,8 @@ mod tests {
         for t in tasks {
             assert!(t.await.unwrap());
         }
-        assert!((1..=permits).contains(&v.buffers()), "{} buffers for {permits} permits", v.buffers());
+        let most = v.peak.most.load(std::sync::atomic::Ordering::SeqCst);
+        assert!((1..=cpus()).contains(&most), "{most} verifications at once on {} CPUs", cpus());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
