@@ -1,7 +1,6 @@
 //! The audit trail: security events with the member's id, never a secret.
 
-use crate::db::{now, Db};
-use anyhow::Context;
+use crate::store::{self, now, Db};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Event {
@@ -67,26 +66,13 @@ pub struct AuditEntry {
 impl Db {
     /// The newest `limit` events, oldest first: what an operator reads.
     pub async fn audit_trail(&self, limit: i64) -> anyhow::Result<Vec<AuditEntry>> {
-        let rows: Vec<(i64, String, Option<i64>, Option<String>)> =
-            sqlx::query_as("SELECT at, kind, member_id, detail FROM audit_events ORDER BY id DESC LIMIT $1")
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await
-                .context("audit trail")?;
+        let rows = store::audit::newest(&self.pool, limit).await?;
         Ok(rows.into_iter().rev().map(|(at, kind, member_id, detail)| AuditEntry { at, kind, member_id, detail }).collect())
     }
 
     /// Records an event; a failure to record is logged, never fatal.
     pub(crate) async fn audit(&self, event: Event, member_id: Option<i64>, detail: Option<&str>) {
-        let result = sqlx::query("INSERT INTO audit_events (at, kind, member_id, detail) VALUES ($1, $2, $3, $4)")
-            .bind(now())
-            .bind(event.name())
-            .bind(member_id)
-            .bind(detail)
-            .execute(&self.pool)
-            .await
-            .context("audit");
-        if let Err(e) = result {
+        if let Err(e) = store::audit::insert(&self.pool, now(), event.name(), member_id, detail).await {
             tracing::warn!(error = %format!("{e:#}"), event = event.name(), "audit event not recorded");
         }
     }
@@ -94,19 +80,6 @@ impl Db {
 
 /// Records an event inside the caller's transaction: it is written if and
 /// only if what it describes is.
-pub(crate) async fn record(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    event: Event,
-    member_id: Option<i64>,
-    detail: Option<&str>,
-) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO audit_events (at, kind, member_id, detail) VALUES ($1, $2, $3, $4)")
-        .bind(now())
-        .bind(event.name())
-        .bind(member_id)
-        .bind(detail)
-        .execute(&mut **tx)
-        .await
-        .context("audit")?;
-    Ok(())
+pub(crate) async fn record(tx: &mut store::Tx, event: Event, member_id: Option<i64>, detail: Option<&str>) -> anyhow::Result<()> {
+    store::audit::insert(&mut **tx, now(), event.name(), member_id, detail).await
 }

@@ -6,7 +6,7 @@
 //!
 //! The budget is checked and consumed by [`consume`] inside the transaction
 //! that issues the proof or the temporary password, after the member's row
-//! was locked ([`crate::db::lock_member`]): concurrent requests, on any
+//! was locked ([`crate::store::members::lock`]): concurrent requests, on any
 //! number of replicas, queue on that lock, so N of them can never send more
 //! than the budget. A spent budget changes nothing in the answer (the caller
 //! answers as usual and audits `message_budget_spent`).
@@ -15,7 +15,7 @@
 //! are not counted: no stranger can trigger them, and dropping one would
 //! hide a change from its owner.
 
-use anyhow::Context;
+use crate::store;
 
 /// Where a message goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,28 +49,11 @@ pub(crate) fn per_window(channel: SendChannel) -> i64 {
 /// Records one message to `member_id` on `channel` if the budget allows it;
 /// false when it is spent. The caller's transaction must hold the member's
 /// row lock, and the message must be sent only if that transaction commits.
-pub(crate) async fn consume(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    member_id: i64,
-    channel: SendChannel,
-    now: i64,
-) -> anyhow::Result<bool> {
-    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM message_sends WHERE member_id = $1 AND channel = $2 AND sent_at > $3")
-        .bind(member_id)
-        .bind(channel.name())
-        .bind(now - WINDOW_SECS)
-        .fetch_one(&mut **tx)
-        .await
-        .context("message budget: count")?;
+pub(crate) async fn consume(tx: &mut crate::store::Tx, member_id: i64, channel: SendChannel, now: i64) -> anyhow::Result<bool> {
+    let sent = store::budget::sent_since(&mut **tx, member_id, channel.name(), now - WINDOW_SECS).await?;
     if sent >= per_window(channel) {
         return Ok(false);
     }
-    sqlx::query("INSERT INTO message_sends (member_id, channel, sent_at) VALUES ($1, $2, $3)")
-        .bind(member_id)
-        .bind(channel.name())
-        .bind(now)
-        .execute(&mut **tx)
-        .await
-        .context("message budget: record")?;
+    store::budget::record(&mut **tx, member_id, channel.name(), now).await?;
     Ok(true)
 }

@@ -12,8 +12,7 @@
 //! Subjects are keyed hashes ([`subject`]) of what is counted (a NIR, an
 //! identifier, a client), so the table holds no NIR, e-mail or address.
 
-use crate::db::{now, Db};
-use anyhow::Context;
+use crate::store::{self, now, Db};
 use borne_core::Secret;
 
 /// What a counter counts.
@@ -64,55 +63,22 @@ impl Db {
     /// Takes one attempt of `subject`'s counter, atomically (module docs).
     pub(crate) async fn take_attempt(&self, scope: Scope, subject: &str, limit: Limit) -> anyhow::Result<Taken> {
         let now = now();
-        let n: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO attempt_counters (scope, subject, attempts, window_ends) VALUES ($1, $2, 1, $3 + $4)
-             ON CONFLICT (scope, subject) DO UPDATE SET
-                 attempts = CASE WHEN attempt_counters.window_ends <= $3 THEN 1 ELSE attempt_counters.attempts + 1 END,
-                 window_ends = CASE WHEN attempt_counters.window_ends <= $3 THEN $3 + $4 ELSE attempt_counters.window_ends END
-             WHERE attempt_counters.window_ends <= $3 OR attempt_counters.attempts < $5
-             RETURNING attempts",
-        )
-        .bind(scope.name())
-        .bind(subject)
-        .bind(now)
-        .bind(limit.window_secs)
-        .bind(limit.attempts)
-        .fetch_optional(&self.pool)
-        .await
-        .context("attempt counter: take")?;
-        if let Some(n) = n {
+        if let Some(n) = store::counters::take(&self.pool, scope.name(), subject, now, limit.window_secs, limit.attempts).await? {
             return Ok(Taken::Granted { n });
         }
-        let ends: Option<i64> = sqlx::query_scalar("SELECT window_ends FROM attempt_counters WHERE scope = $1 AND subject = $2")
-            .bind(scope.name())
-            .bind(subject)
-            .fetch_optional(&self.pool)
-            .await
-            .context("attempt counter: window end")?;
+        let ends = store::counters::window_end(&self.pool, scope.name(), subject).await?;
         let retry_after_secs = u64::try_from(ends.unwrap_or(now) - now).unwrap_or(0).max(1);
         Ok(Taken::Spent { retry_after_secs })
     }
 
     /// Gives one attempt back (the attempt it stood for succeeded).
     pub(crate) async fn give_back(&self, scope: Scope, subject: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE attempt_counters SET attempts = attempts - 1 WHERE scope = $1 AND subject = $2 AND attempts > 0")
-            .bind(scope.name())
-            .bind(subject)
-            .execute(&self.pool)
-            .await
-            .context("attempt counter: give back")?;
-        Ok(())
+        store::counters::give_back(&self.pool, scope.name(), subject).await
     }
 
     /// Forgets the counter (the member proved who they are).
     pub(crate) async fn clear_attempts(&self, scope: Scope, subject: &str) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM attempt_counters WHERE scope = $1 AND subject = $2")
-            .bind(scope.name())
-            .bind(subject)
-            .execute(&self.pool)
-            .await
-            .context("attempt counter: clear")?;
-        Ok(())
+        store::counters::delete(&self.pool, scope.name(), subject).await
     }
 }
 
@@ -171,7 +137,7 @@ mod tests {
         assert!((1..=60).contains(&retry_after_secs));
         db.give_back(Scope::UnlockClient, "c").await.unwrap();
         assert_eq!(db.take_attempt(Scope::UnlockClient, "c", FIVE_A_MINUTE).await.unwrap(), Taken::Granted { n: 5 });
-        sqlx::query("UPDATE attempt_counters SET window_ends = 0").execute(&db.pool).await.unwrap();
+        store::inspect::end_counter_windows(&db).await;
         assert_eq!(db.take_attempt(Scope::UnlockClient, "c", FIVE_A_MINUTE).await.unwrap(), Taken::Granted { n: 1 });
         db.clear_attempts(Scope::UnlockClient, "c").await.unwrap();
         assert_eq!(db.take_attempt(Scope::UnlockClient, "c", FIVE_A_MINUTE).await.unwrap(), Taken::Granted { n: 1 });

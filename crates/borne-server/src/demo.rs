@@ -17,7 +17,7 @@
 //! database only.
 
 use crate::config::ServerConfig;
-use crate::db::Db;
+use crate::store::Db;
 use crate::members::NewMember;
 use crate::server::RunningServer;
 use anyhow::Context;

@@ -26,7 +26,7 @@ mod audit;
 pub mod config;
 pub mod config_file;
 mod counters;
-mod db;
+mod store;
 pub mod delivery;
 pub mod demo;
 mod error;
@@ -51,7 +51,7 @@ mod temporary_passwords;
 
 pub use audit::AuditEntry;
 pub use config::ServerConfig;
-pub use db::Db;
+pub use store::Db;
 pub use http::{openapi_document, openapi_json, router};
 pub use members::{InvalidMember, NewMember};
 pub use metrics::Metrics;

@@ -26,7 +26,8 @@
 //! transaction (the member's row, the session and the audit event together).
 
 use crate::audit::{self, Event};
-use crate::db::{now, Db};
+use crate::store::lockout::Whose;
+use crate::store::{self, now, Db};
 use crate::sessions::{self, NewSession};
 use anyhow::Context;
 use borne_api::MemberSummary;
@@ -47,12 +48,12 @@ pub(crate) enum Who<'a> {
 }
 
 impl Who<'_> {
-    /// The condition on `members` and its one parameter, `$1`.
-    fn condition(&self) -> (&'static str, Result<&str, i64>) {
+    /// Whose row in `members`.
+    fn row(&self) -> Whose<'_> {
         match self {
-            Who::Identifier(identifier @ Identifier::Nir(_)) => ("nir = $1 AND registered = 1", Ok(identifier.canonical())),
-            Who::Identifier(identifier @ Identifier::Email(_)) => ("email = $1 AND registered = 1", Ok(identifier.canonical())),
-            Who::Member(id) => ("id = $1", Err(*id)),
+            Who::Identifier(identifier @ Identifier::Nir(_)) => Whose::RegisteredNir(identifier.canonical()),
+            Who::Identifier(identifier @ Identifier::Email(_)) => Whose::RegisteredEmail(identifier.canonical()),
+            Who::Member(id) => Whose::Id(*id),
         }
     }
 }
@@ -87,44 +88,20 @@ pub(crate) enum Settled {
     Stale,
 }
 
-/// The claim's slot, given back (never below zero).
-const GIVE_BACK: &str = "live_claims = CASE WHEN live_claims > 0 THEN live_claims - 1 ELSE 0 END";
-
 impl Db {
     /// Takes an attempt slot for `who`, in one statement (module docs).
     pub(crate) async fn claim_attempt(&self, who: Who<'_>) -> anyhow::Result<Claim> {
         let now = now();
-        let (condition, key) = who.condition();
-        let sql = format!(
-            "UPDATE members SET
-                 claims_epoch = CASE WHEN claims_expire_at <= $2 THEN claims_epoch + 1 ELSE claims_epoch END,
-                 live_claims = CASE WHEN claims_expire_at <= $2 THEN 1 ELSE live_claims + 1 END,
-                 claims_expire_at = $3
-             WHERE {condition} AND blocked = 0
-               AND failed_attempts + CASE WHEN claims_expire_at <= $2 THEN 0 ELSE live_claims END < $4
-             RETURNING id, password_hash, claims_epoch"
-        );
-        let query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
-        let query = match key {
-            Ok(text) => query.bind(text.to_owned()),
-            Err(id) => query.bind(id),
-        };
-        let granted =
-            query.bind(now).bind(now + CLAIM_TTL_SECS).bind(MAX_FAILURES).fetch_optional(&self.pool).await.context("claim")?;
-        if let Some((member_id, password_hash, epoch)) = granted {
-            return Ok(Claim::Granted { claim: ClaimRef { member_id, epoch }, password_hash });
+        let whose = who.row();
+        if let Some(granted) = store::lockout::claim(&self.pool, whose, now, now + CLAIM_TTL_SECS, MAX_FAILURES).await? {
+            let claim = ClaimRef { member_id: granted.member_id, epoch: granted.epoch };
+            return Ok(Claim::Granted { claim, password_hash: granted.password_hash });
         }
         // Refused: say why (a second look, only on this rarer path).
-        let why = format!("SELECT id, blocked FROM members WHERE {condition}");
-        let query = sqlx::query_as::<_, (i64, i64)>(&why);
-        let query = match key {
-            Ok(text) => query.bind(text.to_owned()),
-            Err(id) => query.bind(id),
-        };
-        Ok(match query.fetch_optional(&self.pool).await.context("claim: why refused")? {
+        Ok(match store::lockout::state(&self.pool, whose).await? {
             None => Claim::Unknown,
-            Some((member_id, blocked)) if blocked != 0 => Claim::Blocked { member_id },
-            Some((member_id, _)) => Claim::Busy { member_id },
+            Some((member_id, true)) => Claim::Blocked { member_id },
+            Some((member_id, false)) => Claim::Busy { member_id },
         })
     }
 
@@ -139,17 +116,7 @@ impl Db {
         event: Event,
     ) -> anyhow::Result<Settled> {
         let mut tx = self.pool.begin().await.context("success: begin")?;
-        let member = sqlx::query_as::<_, (String, String)>(&format!(
-            "UPDATE members SET failed_attempts = 0, {GIVE_BACK}
-             WHERE id = $1 AND blocked = 0 AND password_hash = $2 AND claims_epoch = $3
-             RETURNING first_name, last_name"
-        ))
-        .bind(claim.member_id)
-        .bind(verified_hash)
-        .bind(claim.epoch)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("success: reset the count")?;
+        let member = store::lockout::settle_success(&mut *tx, claim.member_id, verified_hash, claim.epoch).await?;
         let Some((first_name, last_name)) = member else { return Ok(Settled::Stale) };
         if let Some(session) = session {
             sessions::insert(&mut tx, claim.member_id, session).await?;
@@ -165,29 +132,11 @@ impl Db {
     /// `verified_hash` is still the member's password.
     pub(crate) async fn settle_failure(&self, claim: ClaimRef, verified_hash: &str, event: Event) -> anyhow::Result<Settled> {
         let mut tx = self.pool.begin().await.context("failure: begin")?;
-        let counted = sqlx::query_as::<_, (i64, i64)>(&format!(
-            "UPDATE members
-             SET failed_attempts = failed_attempts + 1,
-                 blocked = CASE WHEN failed_attempts + 1 >= $1 THEN 1 ELSE blocked END,
-                 {GIVE_BACK}
-             WHERE id = $2 AND password_hash = $3 AND claims_epoch = $4
-             RETURNING failed_attempts, blocked"
-        ))
-        .bind(MAX_FAILURES)
-        .bind(claim.member_id)
-        .bind(verified_hash)
-        .bind(claim.epoch)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("failure: count")?;
+        let counted = store::lockout::settle_failure(&mut *tx, claim.member_id, verified_hash, claim.epoch, MAX_FAILURES).await?;
         let Some((failed_attempts, blocked)) = counted else { return Ok(Settled::Stale) };
         audit::record(&mut tx, event, Some(claim.member_id), None).await?;
-        let settled = if blocked != 0 {
-            sqlx::query("UPDATE sessions SET revoked = 1 WHERE member_id = $1 AND revoked = 0")
-                .bind(claim.member_id)
-                .execute(&mut *tx)
-                .await
-                .context("failure: revoke the sessions")?;
+        let settled = if blocked {
+            store::sessions::revoke_all(&mut *tx, claim.member_id, "failure: revoke the sessions").await?;
             audit::record(&mut tx, Event::AccountBlocked, Some(claim.member_id), None).await?;
             Settled::Blocked
         } else {
@@ -200,13 +149,7 @@ impl Db {
     /// Gives a claim back without counting anything (the verification itself
     /// failed, e.g. an unreadable stored hash).
     pub(crate) async fn release_claim(&self, claim: ClaimRef) -> anyhow::Result<()> {
-        sqlx::query(&format!("UPDATE members SET {GIVE_BACK} WHERE id = $1 AND claims_epoch = $2"))
-            .bind(claim.member_id)
-            .bind(claim.epoch)
-            .execute(&self.pool)
-            .await
-            .context("release claim")?;
-        Ok(())
+        store::lockout::release(&self.pool, claim.member_id, claim.epoch).await
     }
 }
 
@@ -252,7 +195,7 @@ mod tests {
     }
 
     async fn live_claims(db: &Db) -> i64 {
-        sqlx::query_scalar("SELECT live_claims FROM members").fetch_one(&db.pool).await.unwrap()
+        store::inspect::live_claims(db).await
     }
 
     /// The database alone, without the hashing semaphore, grants 3 claims
@@ -312,7 +255,7 @@ mod tests {
             old.push(granted(db.claim_attempt(Who::Member(id)).await.unwrap()));
         }
         assert!(matches!(db.claim_attempt(Who::Member(id)).await.unwrap(), Claim::Busy { .. }));
-        sqlx::query("UPDATE members SET claims_expire_at = 0").execute(&db.pool).await.unwrap();
+        store::inspect::expire_claims(&db).await;
         let (fresh, hash) = granted(db.claim_attempt(Who::Member(id)).await.unwrap());
         assert_eq!(live_claims(&db).await, 1);
         assert!(matches!(db.settle_failure(old[0].0, &old[0].1, Event::LoginFailed).await.unwrap(), Settled::Stale));
@@ -331,10 +274,8 @@ mod tests {
         let session = NewSession::generate(std::time::Duration::from_secs(60));
         assert!(matches!(db.settle_success(ok_claim, &old_hash, Some(&session), Event::LoginSucceeded).await.unwrap(), Settled::Stale));
         assert!(matches!(db.settle_failure(bad_claim, &old_hash, Event::LoginFailed).await.unwrap(), Settled::Stale));
-        let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions").fetch_one(&db.pool).await.unwrap();
-        assert_eq!(sessions, 0);
-        let (failed,): (i64,) = sqlx::query_as("SELECT failed_attempts FROM members").fetch_one(&db.pool).await.unwrap();
-        assert_eq!(failed, 0);
+        assert_eq!(store::inspect::sessions(&db).await, 0);
+        assert_eq!(store::inspect::failed_attempts(&db).await, 0);
         // A claim of the new password's generation settles normally.
         let (claim, hash) = granted(db.claim_attempt(Who::Member(id)).await.unwrap());
         assert_eq!(hash, new_hash);

@@ -5,22 +5,14 @@
 //! budget's window, and the throttle's refilled keys.
 
 use crate::state::AppState;
-use anyhow::Context;
 use std::time::Duration;
 
 pub(crate) const EVERY: Duration = Duration::from_secs(60);
 
 /// One round of housekeeping.
 pub(crate) async fn purge(state: &AppState) -> anyhow::Result<()> {
-    let now = crate::db::now();
-    let statements: [(&str, i64); 3] = [
-        ("DELETE FROM attempt_counters WHERE window_ends <= $1", now),
-        ("DELETE FROM device_nonces WHERE expires_at < $1", now),
-        ("DELETE FROM message_sends WHERE sent_at <= $1", now - crate::budget::WINDOW_SECS),
-    ];
-    for (sql, bound) in statements {
-        sqlx::query(sql).bind(bound).execute(&state.db.pool).await.with_context(|| format!("maintenance: {sql}"))?;
-    }
+    let now = crate::store::now();
+    crate::store::maintenance::purge(&state.db.pool, now, now - crate::budget::WINDOW_SECS).await?;
     state.throttle.forget_refilled();
     Ok(())
 }

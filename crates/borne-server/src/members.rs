@@ -1,9 +1,8 @@
 //! Members: creation (validated with borne-core's rules, password hashed with
 //! Argon2id) and look-up by identifier.
 
-use crate::db::{now, Db};
 use crate::passwords;
-use anyhow::Context;
+use crate::store::{self, now, Db};
 use borne_core::email::Email;
 use borne_core::support::Support;
 use borne_core::{member_number, password, BirthDate, Nir, Secret};
@@ -127,46 +126,26 @@ impl Db {
     }
 
     async fn insert_member(&self, v: ValidMember, hash: &str, registered: bool) -> anyhow::Result<i64> {
-        // ON CONFLICT DO NOTHING rather than a unique violation: PostgreSQL
-        // writes the conflicting value (the NIR, the e-mail) into its own log
-        // with every such error.
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO members (nir, email, phone, birthdate, member_number, first_name, last_name, password_hash, failed_attempts, blocked, created_at, registered)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, $9, $10)
-             ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .bind(v.nir.as_str())
-        .bind(v.email.as_str())
-        .bind(&v.phone)
-        .bind(&v.birthdate)
-        .bind(&v.member_number)
-        .bind(&v.first_name)
-        .bind(&v.last_name)
-        .bind(hash)
-        .bind(now())
-        .bind(i64::from(registered))
-        .fetch_optional(&self.pool)
-        .await
-        .context("cannot create the member")?;
-        if let Some(id) = inserted {
+        let row = store::members::NewRow {
+            nir: v.nir.as_str(),
+            email: v.email.as_str(),
+            phone: v.phone.as_deref(),
+            birthdate: &v.birthdate,
+            member_number: &v.member_number,
+            first_name: &v.first_name,
+            last_name: &v.last_name,
+            password_hash: hash,
+            created_at: now(),
+            registered,
+        };
+        if let Some(id) = store::members::insert(&self.pool, &row).await? {
             tracing::info!(member_id = id, "member created");
             return Ok(id);
         }
-        let taken = sqlx::query_scalar::<_, i64>(
-            "SELECT CASE WHEN nir = $1 THEN 1 WHEN email = $2 THEN 2 ELSE 3 END
-             FROM members WHERE nir = $1 OR email = $2 OR member_number = $3
-             ORDER BY 1 LIMIT 1",
-        )
-        .bind(v.nir.as_str())
-        .bind(v.email.as_str())
-        .bind(&v.member_number)
-        .fetch_optional(&self.pool)
-        .await
-        .context("cannot create the member")?;
-        let field = match taken {
-            Some(1) => "NIR",
-            Some(2) => "e-mail",
-            Some(_) => "numéro d'adhérent",
+        let field = match store::members::taken(&self.pool, v.nir.as_str(), v.email.as_str(), &v.member_number).await? {
+            Some(store::members::Taken::Nir) => "NIR",
+            Some(store::members::Taken::Email) => "e-mail",
+            Some(store::members::Taken::MemberNumber) => "numéro d'adhérent",
             None => anyhow::bail!("cannot create the member: it conflicted with a member deleted meanwhile; try again"),
         };
         Err(InvalidMember::new(field, "un adhérent est déjà enregistré avec cette valeur").into())
@@ -174,12 +153,7 @@ impl Db {
 
     /// True when a member has this NIR (already canonical or as typed).
     pub(crate) async fn nir_exists(&self, nir: &Nir) -> anyhow::Result<bool> {
-        let found = sqlx::query_scalar::<_, i64>("SELECT id FROM members WHERE nir = $1")
-            .bind(nir.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .context("member look-up failed")?;
-        Ok(found.is_some())
+        Ok(store::members::id_by_nir(&self.pool, nir.as_str()).await?.is_some())
     }
 }
 

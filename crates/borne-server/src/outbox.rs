@@ -34,7 +34,7 @@
 //! e-mail (deleting the form in the transaction that issues the proof).
 
 use crate::audit::Event;
-use crate::db::{now, random_id, Db};
+use crate::store::{self, now, random_id, Db};
 use crate::delivery::{Channel, DeliveryError, Message, Sealer};
 use crate::state::AppState;
 use anyhow::Context;
@@ -105,7 +105,7 @@ pub(crate) struct Queued {
 
 /// Writes `out` into the outbox inside the caller's transaction: it is
 /// queued if and only if the caller's change commits.
-pub(crate) async fn enqueue(tx: &mut sqlx::Transaction<'_, sqlx::Any>, sealer: &Sealer, out: Outgoing, now: i64) -> anyhow::Result<Queued> {
+pub(crate) async fn enqueue(tx: &mut store::Tx, sealer: &Sealer, out: Outgoing, now: i64) -> anyhow::Result<Queued> {
     let id = random_id();
     let kind = out.message.kind();
     let content = Zeroizing::new(serde_json::to_vec(&Content { to: out.to, message: out.message }).context("outbox: serialize")?);
@@ -114,23 +114,18 @@ pub(crate) async fn enqueue(tx: &mut sqlx::Transaction<'_, sqlx::Any>, sealer: &
         Carries::Proof(p) => (Some(p), None),
         Carries::TemporaryPassword(t) => (None, Some(t)),
     };
-    sqlx::query(
-        "INSERT INTO outbox (id, channel, kind, member_id, proof_id, temporary_password_id, sealed, state, attempts,
-                             next_attempt_at, valid_until, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9, $8)",
-    )
-    .bind(&id)
-    .bind(out.channel.as_str())
-    .bind(kind)
-    .bind(out.member_id)
-    .bind(proof_id)
-    .bind(temporary_password_id)
-    .bind(sealer.seal(&id, &content))
-    .bind(now)
-    .bind(out.valid_until)
-    .execute(&mut **tx)
-    .await
-    .context("outbox: insert")?;
+    let row = store::outbox::NewRow {
+        id: &id,
+        channel: out.channel.as_str(),
+        kind,
+        member_id: out.member_id,
+        proof_id,
+        temporary_password_id,
+        sealed: sealer.seal(&id, &content),
+        now,
+        valid_until: out.valid_until,
+    };
+    store::outbox::insert(&mut **tx, row).await?;
     Ok(Queued { id, kind, channel: out.channel })
 }
 
@@ -255,40 +250,20 @@ struct Due {
     lease: i64,
 }
 
-type DueRow = (String, String, String, Option<i64>, Option<String>, Option<String>, Option<String>, i64, i64);
-
 impl Db {
-    /// `pick` (a `SELECT id … LIMIT`) as the rows to lease: on PostgreSQL
-    /// rows another worker is leasing right now are skipped, not waited for.
-    fn leasable(&self, pick: &str) -> String {
-        if self.is_postgres() {
-            format!("{pick} FOR UPDATE SKIP LOCKED")
-        } else {
-            pick.to_owned()
-        }
-    }
-
     /// Takes the next due message with a lease, so that no other worker (of
     /// this replica or another) takes it meanwhile.
     async fn take_due(&self, now: i64) -> anyhow::Result<Option<Due>> {
-        let pick = self.leasable(
-            "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1
-             AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY next_attempt_at LIMIT 1",
-        );
-        let sql = format!(
-            "UPDATE outbox SET claimed_until = $2, attempts = attempts + 1 WHERE id IN ({pick})
-             RETURNING id, channel, kind, member_id, proof_id, temporary_password_id, sealed, attempts, valid_until"
-        );
         let lease = now + LEASE_SECS;
-        let row: Option<DueRow> = sqlx::query_as(&sql).bind(now).bind(lease).fetch_optional(&self.pool).await.context("outbox: take a due message")?;
+        let row = store::outbox::take_due(self, now, lease).await?;
         Ok(row.map(|(id, channel, kind, member_id, proof_id, temporary_password_id, sealed, attempts, valid_until)| Due {
-                id,
-                channel,
-                kind,
-                member_id,
-                proof_id,
-                temporary_password_id,
-                sealed,
+            id,
+            channel,
+            kind,
+            member_id,
+            proof_id,
+            temporary_password_id,
+            sealed,
             attempts,
             valid_until,
             lease,
@@ -301,24 +276,10 @@ impl Db {
             return Ok(false);
         }
         if let Some(proof) = &due.proof_id {
-            let live: Option<i64> = sqlx::query_scalar(
-                "SELECT 1 FROM one_time_proofs WHERE id = $1 AND used_at IS NULL AND code_redeemed = 0 AND expires_at > $2",
-            )
-            .bind(proof)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await
-            .context("outbox: is the proof live")?;
-            return Ok(live.is_some());
+            return store::proofs::is_live(&self.pool, proof, now).await;
         }
         if let Some(temporary) = &due.temporary_password_id {
-            let live: Option<i64> = sqlx::query_scalar("SELECT 1 FROM temporary_passwords WHERE id = $1 AND used_at IS NULL AND expires_at > $2")
-                .bind(temporary)
-                .bind(now)
-                .fetch_optional(&self.pool)
-                .await
-                .context("outbox: is the temporary password live")?;
-            return Ok(live.is_some());
+            return store::temporary_passwords::is_live(&self.pool, temporary, now).await;
         }
         Ok(true)
     }
@@ -326,41 +287,17 @@ impl Db {
     /// Ends a row this worker holds: `sent`, `failed` or `dropped`; its
     /// content is deleted.
     async fn finish(&self, due: &Due, state: &str, error: Option<&str>, now: i64) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET state = $1, sealed = NULL, claimed_until = NULL, done_at = $2, last_error = $3
-             WHERE id = $4 AND claimed_until = $5",
-        )
-        .bind(state)
-        .bind(now)
-        .bind(error)
-        .bind(&due.id)
-        .bind(due.lease)
-            .execute(&self.pool)
-            .await
-            .context("outbox: finish")?;
-        Ok(())
+        store::outbox::finish(&self.pool, &due.id, due.lease, state, error, now).await
     }
 
     async fn retry_at(&self, due: &Due, at: i64, error: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET claimed_until = NULL, next_attempt_at = $1, last_error = $2 WHERE id = $3 AND claimed_until = $4")
-            .bind(at)
-            .bind(error)
-            .bind(&due.id)
-            .bind(due.lease)
-            .execute(&self.pool)
-            .await
-            .context("outbox: schedule a retry")?;
-        Ok(())
+        store::outbox::retry_at(&self.pool, &due.id, due.lease, at, error).await
     }
 
     /// Gives rows back (shutdown): the next worker takes them at once.
     async fn release(&self, ids: &[String]) -> anyhow::Result<()> {
         for id in ids {
-            sqlx::query("UPDATE outbox SET claimed_until = NULL, attempts = attempts - 1 WHERE id = $1 AND state = 'pending'")
-                .bind(id)
-                .execute(&self.pool)
-                .await
-                .context("outbox: release")?;
+            store::outbox::release(&self.pool, id).await?;
         }
         Ok(())
     }
@@ -368,51 +305,32 @@ impl Db {
     /// Stores a form (sealed) for the worker; its id.
     pub(crate) async fn store_request(&self, sealer: &Sealer, procedure: Procedure, form: &[u8]) -> anyhow::Result<String> {
         let id = random_id();
-        sqlx::query("INSERT INTO pending_requests (id, procedure, sealed, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(&id)
-            .bind(procedure.name())
-            .bind(sealer.seal(&id, form))
-            .bind(now())
-            .execute(&self.pool)
-            .await
-            .context("pending request: store")?;
+        store::outbox::insert_request(&self.pool, &id, procedure.name(), sealer.seal(&id, form), now()).await?;
         Ok(id)
     }
 
     async fn take_requests(&self, now: i64, limit: i64) -> anyhow::Result<Vec<(String, String, String, i64)>> {
-        let pick = self.leasable("SELECT id FROM pending_requests WHERE claimed_until IS NULL OR claimed_until < $1 ORDER BY created_at LIMIT $3");
-        let sql = format!("UPDATE pending_requests SET claimed_until = $2 WHERE id IN ({pick}) RETURNING id, procedure, sealed, created_at");
-        sqlx::query_as(&sql).bind(now).bind(now + REQUEST_LEASE_SECS).bind(limit).fetch_all(&self.pool).await.context("pending requests: take")
+        store::outbox::take_requests(self, now, now + REQUEST_LEASE_SECS, limit).await
     }
 
     /// Deletes a form once looked up (the no-match and budget-spent paths;
     /// a proof's transaction deletes its own form).
     pub(crate) async fn forget_request(&self, id: &str) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM pending_requests WHERE id = $1").bind(id).execute(&self.pool).await.context("pending request: delete")?;
+        store::outbox::delete_request(&self.pool, id, "pending request: delete").await?;
         Ok(())
     }
 
     async fn outbox_gauges(&self, now: i64) -> anyhow::Result<(Vec<(String, i64)>, Option<i64>, i64)> {
-        let per_channel: Vec<(String, i64)> = sqlx::query_as("SELECT channel, COUNT(*) FROM outbox WHERE state = 'pending' GROUP BY channel")
-            .fetch_all(&self.pool)
-            .await
-            .context("outbox: pending")?;
-        let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
-            .fetch_one(&self.pool)
-            .await
-            .context("outbox: oldest")?;
-        let requests: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pending_requests").fetch_one(&self.pool).await.context("outbox: requests")?;
+        let (per_channel, oldest, requests) = store::outbox::gauges(&self.pool).await?;
         Ok((per_channel, oldest.map(|t| now - t), requests))
     }
 }
 
 /// Inside a proof's transaction: deletes its form; false when another
 /// worker did already (the form was looked up twice: send nothing).
-pub(crate) async fn consume_request(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str) -> anyhow::Result<bool> {
-    let deleted = sqlx::query("DELETE FROM pending_requests WHERE id = $1").bind(id).execute(&mut **tx).await.context("pending request: consume")?;
-    Ok(deleted.rows_affected() == 1)
+pub(crate) async fn consume_request(tx: &mut store::Tx, id: &str) -> anyhow::Result<bool> {
+    store::outbox::delete_request(&mut **tx, id, "pending request: consume").await
 }
-
 /// The procedures whose forms wait in `pending_requests`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Procedure {
@@ -518,7 +436,7 @@ async fn try_one(state: &AppState, due: &Due) -> anyhow::Result<()> {
         Channel::Sms => DeliveryError::GatewayUnreachable { timeout: true },
     }));
     drop(content);
-    let now = crate::db::now();
+    let now = crate::store::now();
     match sent {
         Ok(()) => {
             state.db.finish(due, "sent", None, now).await?;

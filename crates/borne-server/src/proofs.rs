@@ -8,7 +8,7 @@
 //! that the answer never tells whether a request matched an account.
 //! Issuing a proof consumes the member's e-mail budget ([`crate::budget`]).
 
-use crate::db::{now, random_id, Db};
+use crate::store::{self, now, random_id, Db};
 use anyhow::Context;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -105,7 +105,7 @@ impl Db {
         let token = random_token();
         let code = random_code();
         let mut tx = self.pool.begin().await.context("proof: begin")?;
-        crate::db::lock_member(&mut tx, member_id).await?;
+        store::members::lock(&mut *tx, member_id).await?;
         if let Some(request) = request {
             if !crate::outbox::consume_request(&mut tx, request).await? {
                 return Ok(Issued::Nothing);
@@ -114,38 +114,20 @@ impl Db {
         if !budget::consume(&mut tx, member_id, SendChannel::Email, now).await? {
             return Ok(Issued::BudgetSpent);
         }
-        let carried: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(code_attempts), 0) FROM one_time_proofs
-             WHERE member_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
-        )
-        .bind(member_id)
-        .bind(purpose_name(purpose))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .context("proof: tries so far")?;
-        sqlx::query("UPDATE one_time_proofs SET used_at = $1 WHERE member_id = $2 AND purpose = $3 AND used_at IS NULL")
-            .bind(now)
-            .bind(member_id)
-            .bind(purpose_name(purpose))
-            .execute(&mut *tx)
-            .await
-            .context("proof: replace the live one")?;
-        sqlx::query(
-            "INSERT INTO one_time_proofs (id, member_id, purpose, token_hash, code_hash, code_attempts, code_redeemed, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
-        )
-        .bind(&id)
-        .bind(member_id)
-        .bind(purpose_name(purpose))
-        .bind(token_hash(&token))
-        .bind(code_hash(pepper, &id, code.expose()))
-        .bind(carried)
-        .bind(now)
-        .bind(now + PROOF_TTL_SECS)
-        .execute(&mut *tx)
-        .await
-        .context("proof: insert")?;
+        let purpose = purpose_name(purpose);
+        let carried = store::proofs::tries_so_far(&mut *tx, member_id, purpose, now).await?;
+        store::proofs::end_unused(&mut *tx, member_id, purpose, now).await?;
+        let row = store::proofs::NewRow {
+            id: &id,
+            member_id,
+            purpose,
+            token_hash: &token_hash(&token),
+            code_hash: &code_hash(pepper, &id, code.expose()),
+            code_attempts: carried,
+            created_at: now,
+            expires_at: now + PROOF_TTL_SECS,
+        };
+        store::proofs::insert(&mut *tx, &row).await?;
         let proof = IssuedProof { id, token, code };
         let queued = crate::outbox::enqueue(&mut tx, sealer, compose(&proof), now).await?;
         tx.commit().await.context("proof: commit")?;
@@ -156,19 +138,7 @@ impl Db {
     /// code is exchanged once for a fresh token.
     pub(crate) async fn redeem_code(&self, member_id: i64, purpose: Purpose, code: &Secret, pepper: &Secret) -> anyhow::Result<CodeOutcome> {
         let now = now();
-        let row: Option<(String, String)> = sqlx::query_as(
-            "UPDATE one_time_proofs SET code_attempts = code_attempts + 1
-             WHERE member_id = $1 AND purpose = $2 AND used_at IS NULL AND code_redeemed = 0
-               AND expires_at > $3 AND code_attempts < $4
-             RETURNING id, code_hash",
-        )
-        .bind(member_id)
-        .bind(purpose_name(purpose))
-        .bind(now)
-        .bind(CODE_TRIES)
-        .fetch_optional(&self.pool)
-        .await
-        .context("code: count the try")?;
+        let row = store::proofs::count_code_try(&self.pool, member_id, purpose_name(purpose), now, CODE_TRIES).await?;
         // Without a live proof, the same hash is computed against a
         // stand-in, so that both paths do the same work.
         let (id, stored) = row.unwrap_or_else(|| (String::new(), String::new()));
@@ -176,29 +146,12 @@ impl Db {
             return Ok(CodeOutcome::Refused);
         }
         let token = random_token();
-        let won = sqlx::query(
-            "UPDATE one_time_proofs SET code_redeemed = 1, token_hash = $1
-             WHERE id = $2 AND code_redeemed = 0 AND used_at IS NULL",
-        )
-        .bind(token_hash(&token))
-        .bind(&id)
-        .execute(&self.pool)
-        .await
-        .context("code: exchange")?
-        .rows_affected();
-        Ok(if won == 1 { CodeOutcome::Token(token) } else { CodeOutcome::Refused })
+        let won = store::proofs::redeem_code(&self.pool, &id, &token_hash(&token)).await?;
+        Ok(if won { CodeOutcome::Token(token) } else { CodeOutcome::Refused })
     }
 
     pub(crate) async fn live_proof(&self, token: &Secret) -> anyhow::Result<Option<LiveProof>> {
-        let row: Option<(String, i64, String)> = sqlx::query_as(
-            "SELECT id, member_id, purpose FROM one_time_proofs
-             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-        )
-        .bind(token_hash(token))
-        .bind(now())
-        .fetch_optional(&self.pool)
-        .await
-        .context("proof: look-up by token")?;
+        let row = store::proofs::live_by_token(&self.pool, &token_hash(token), now()).await?;
         Ok(row.map(|(id, member_id, purpose)| LiveProof { id, member_id, purpose }))
     }
 }

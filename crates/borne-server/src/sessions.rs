@@ -1,8 +1,7 @@
 //! Bearer sessions. A token is 32 random bytes (OsRng), base64url without
 //! padding; only its SHA-256 (lower-case hex) is stored.
 
-use crate::db::{now, Db};
-use anyhow::Context;
+use crate::store::{self, now, Db};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use borne_api::MemberSummary;
@@ -35,41 +34,28 @@ pub(crate) fn token_hash(token: &Secret) -> String {
     hex::encode(Sha256::digest(token.expose().as_bytes()))
 }
 
-pub(crate) async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, member_id: i64, s: &NewSession) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, 0)")
-        .bind(&s.token_hash)
-        .bind(member_id)
-        .bind(s.created_at)
-        .bind(s.expires_at)
-        .execute(&mut **tx)
-        .await
-        .context("create session")?;
-    Ok(())
+/// Opens the session for `member_id`, in the caller's transaction.
+pub(crate) async fn insert(tx: &mut crate::store::Tx, member_id: i64, s: &NewSession) -> anyhow::Result<()> {
+    let row = store::sessions::NewRow {
+        token_hash: &s.token_hash,
+        member_id,
+        created_at: s.created_at,
+        expires_at: s.expires_at,
+        restricted: false,
+    };
+    store::sessions::insert(&mut **tx, &row).await
 }
 
 impl Db {
     /// The member of a live (unexpired, unrevoked) session, with the member id for logs.
     pub(crate) async fn session_member(&self, token: &Secret) -> anyhow::Result<Option<(i64, MemberSummary)>> {
-        let row = sqlx::query_as::<_, (i64, String, String)>(
-            "SELECT m.id, m.first_name, m.last_name
-             FROM sessions s JOIN members m ON m.id = s.member_id
-             WHERE s.token_hash = $1 AND s.revoked = 0 AND s.expires_at > $2",
-        )
-        .bind(token_hash(token))
-        .bind(now())
-        .fetch_optional(&self.pool)
-        .await
-        .context("session look-up")?;
+        let row = store::sessions::live_member(&self.pool, &token_hash(token), now()).await?;
         Ok(row.map(|(id, first_name, last_name)| (id, MemberSummary { first_name, last_name })))
     }
 
     /// Revokes a session; the member id when a live one was revoked.
     pub(crate) async fn revoke_session(&self, token: &Secret) -> anyhow::Result<Option<i64>> {
-        sqlx::query_scalar::<_, i64>("UPDATE sessions SET revoked = 1 WHERE token_hash = $1 AND revoked = 0 RETURNING member_id")
-            .bind(token_hash(token))
-            .fetch_optional(&self.pool)
-            .await
-            .context("session revocation")
+        store::sessions::revoke(&self.pool, &token_hash(token)).await
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::client::TrustedProxies;
 use crate::config::ServerConfig;
-use crate::db::Db;
+use crate::store::Db;
 use crate::delivery::Delivery;
 use crate::devices::DeviceAuth;
 use crate::metrics::Metrics;

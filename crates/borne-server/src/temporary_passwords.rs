@@ -2,7 +2,7 @@
 //! use, at most 5 tries; it logs in with the NIR to a session that only allows
 //! choosing a new password. Stored as a keyed hash, never as itself.
 
-use crate::db::{now, random_id, Db};
+use crate::store::{self, now, random_id, Db};
 use crate::budget::{self, SendChannel};
 use crate::delivery::Sealer;
 use crate::outbox::Outgoing;
@@ -51,36 +51,21 @@ impl Db {
         let password = generate();
         let Some(outgoing) = compose(&id, &password) else { return Ok(Issued::Nothing) };
         let mut tx = self.pool.begin().await.context("temporary password: begin")?;
-        crate::db::lock_member(&mut tx, member_id).await?;
+        store::members::lock(&mut *tx, member_id).await?;
         if !budget::consume(&mut tx, member_id, SendChannel::Sms, now).await? {
             return Ok(Issued::BudgetSpent);
         }
-        let carried: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(attempts), 0) FROM temporary_passwords WHERE member_id = $1 AND used_at IS NULL AND expires_at > $2",
-        )
-        .bind(member_id)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .context("temporary password: tries so far")?;
-        sqlx::query("UPDATE temporary_passwords SET used_at = $1 WHERE member_id = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(member_id)
-            .execute(&mut *tx)
-            .await
-            .context("temporary password: replace")?;
-        sqlx::query(
-            "INSERT INTO temporary_passwords (id, member_id, secret_hash, attempts, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&id)
-        .bind(member_id)
-        .bind(hash(pepper, &id, password.expose()))
-        .bind(carried)
-        .bind(now)
-        .bind(now + TEMPORARY_PASSWORD_TTL_SECS)
-        .execute(&mut *tx)
-        .await
-        .context("temporary password: insert")?;
+        let carried = store::temporary_passwords::tries_so_far(&mut *tx, member_id, now).await?;
+        store::temporary_passwords::end_unused(&mut *tx, member_id, now, "temporary password: replace").await?;
+        let row = store::temporary_passwords::NewRow {
+            id: &id,
+            member_id,
+            secret_hash: &hash(pepper, &id, password.expose()),
+            attempts: carried,
+            created_at: now,
+            expires_at: now + TEMPORARY_PASSWORD_TTL_SECS,
+        };
+        store::temporary_passwords::insert(&mut *tx, &row).await?;
         let queued = crate::outbox::enqueue(&mut tx, sealer, outgoing, now).await?;
         tx.commit().await.context("temporary password: commit")?;
         Ok(Issued::Queued(queued))
@@ -98,43 +83,24 @@ impl Db {
         session_ttl_secs: i64,
     ) -> anyhow::Result<TemporaryOutcome> {
         let now = now();
-        let row: Option<(String, String, i64)> = sqlx::query_as(
-            "UPDATE temporary_passwords SET attempts = attempts + 1
-             WHERE member_id = $1 AND used_at IS NULL AND expires_at > $2 AND attempts < $3
-             RETURNING id, secret_hash, attempts",
-        )
-        .bind(member_id)
-        .bind(now)
-        .bind(CODE_TRIES)
-        .fetch_optional(&self.pool)
-        .await
-        .context("temporary password: count the try")?;
+        let row = store::temporary_passwords::count_try(&self.pool, member_id, now, CODE_TRIES).await?;
         let Some((id, stored, attempts)) = row else { return Ok(TemporaryOutcome::None) };
         if !same(stored.as_bytes(), hash(pepper, &id, typed.expose()).as_bytes()) {
             let left = u32::try_from((CODE_TRIES - attempts).max(0)).unwrap_or(0);
             return Ok(TemporaryOutcome::Rejected { attempts_left: left });
         }
         let mut tx = self.pool.begin().await.context("temporary password: begin")?;
-        let used = sqlx::query("UPDATE temporary_passwords SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await
-            .context("temporary password: use")?
-            .rows_affected();
-        if used != 1 {
+        if !store::temporary_passwords::use_up(&mut *tx, &id, now).await? {
             return Ok(TemporaryOutcome::None);
         }
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked, restricted) VALUES ($1, $2, $3, $4, 0, 1)",
-        )
-        .bind(crate::sessions::token_hash(session_token))
-        .bind(member_id)
-        .bind(now)
-        .bind(now + session_ttl_secs)
-        .execute(&mut *tx)
-        .await
-        .context("temporary password: restricted session")?;
+        let session = store::sessions::NewRow {
+            token_hash: &crate::sessions::token_hash(session_token),
+            member_id,
+            created_at: now,
+            expires_at: now + session_ttl_secs,
+            restricted: true,
+        };
+        store::sessions::insert(&mut *tx, &session).await?;
         tx.commit().await.context("temporary password: commit")?;
         Ok(TemporaryOutcome::Accepted)
     }

@@ -1,5 +1,6 @@
-//! Kiosk devices and throttling, over real loopback HTTP and a real
-//! database (SQLite and PostgreSQL): enrolment, signed heartbeats, the admin list, refused signatures
+//! Kiosk devices and throttling, through the device routes and their
+//! layers without a socket (each request with its client's address), over a
+//! real database (SQLite and PostgreSQL): enrolment, signed heartbeats, the admin list, refused signatures
 //! (bad, old, replayed, revoked), and the per-address and per-device limits.
 
 #[macro_use]
@@ -47,8 +48,8 @@ async fn enrolment_needs_the_configured_secret(backend: Backend) {
         assert!(refused.body["message"].as_str().unwrap().contains("borne n'est pas reconnue"));
     }
     // No secret at all, a name missing, empty or with control characters.
-    let no_secret = h.http.post(h.url("/v1/devices")).json(&json!({ "name": "Borne" })).send().await.unwrap();
-    assert_eq!(Answer::read(no_secret).await.code(), "bad_request");
+    let no_secret = h.http.post("/v1/devices").json(&json!({ "name": "Borne" })).send().await;
+    assert_eq!(no_secret.code(), "bad_request");
     for name in ["", "   ", "Borne\u{7}", &"x".repeat(65)] {
         assert_eq!(h.enrol_with(&h.http, ENROLMENT_SECRET, name).await.code(), "bad_request", "{name:?}");
     }
@@ -153,8 +154,8 @@ async fn bad_old_replayed_unsigned_and_revoked_requests_are_refused(backend: Bac
     refused(h.signed_post(path, &id, &key, now() + 301, &body).await);
 
     // Not signed at all, or a device header without the rest.
-    refused(Answer::read(h.http.post(h.url(path)).json(&json!({ "version": "3.0.0", "healthy": true })).send().await.unwrap()).await);
-    refused(Answer::read(h.http.post(h.url(path)).header("X-Borne-Device", &id).body(body.clone()).send().await.unwrap()).await);
+    refused(h.http.post(path).json(&json!({ "version": "3.0.0", "healthy": true })).send().await);
+    refused(h.http.post(path).header("X-Borne-Device", &id).body(body.clone()).send().await);
 
     // None of them was recorded.
     assert_eq!(h.status_of(&id).await["version"], Value::Null);
@@ -180,8 +181,8 @@ async fn the_admin_list_needs_the_admin_token(backend: Backend) {
         assert_eq!(a.status, StatusCode::UNAUTHORIZED);
         assert_eq!(a.code(), "device_unauthorized");
     }
-    let basic = h.http.get(h.url("/v1/admin/devices")).basic_auth("admin", Some(ADMIN_TOKEN)).send().await.unwrap();
-    assert_eq!(Answer::read(basic).await.code(), "device_unauthorized");
+    let basic = h.http.get("/v1/admin/devices").basic_auth("admin", Some(ADMIN_TOKEN)).send().await;
+    assert_eq!(basic.code(), "device_unauthorized");
     let a = h.admin_list(Some(ADMIN_TOKEN)).await;
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.body.as_array().unwrap().len(), 1);
@@ -194,8 +195,8 @@ async fn each_address_has_its_own_budgets_sensitive_and_general(backend: Backend
         ..ThrottleConfig::default()
     });
     let h = Harness::start(&backend, device_config(), config).await;
-    let first = Harness::client_from([127, 0, 0, 1]);
-    let second = Harness::client_from([127, 0, 0, 2]);
+    let first = h.client_from([127, 0, 0, 1]);
+    let second = h.client_from([127, 0, 0, 2]);
 
     // Enrolment is sensitive: 3 guesses, then 429, right secret or not.
     for _ in 0..3 {
@@ -204,8 +205,7 @@ async fn each_address_has_its_own_budgets_sensitive_and_general(backend: Backend
     h.enrol_with(&first, "devinette", "Borne").await.assert_throttled();
     h.enrol_with(&first, ENROLMENT_SECRET, "Borne").await.assert_throttled();
     // The admin list is sensitive too, in the same budget.
-    let admin = first.get(h.url("/v1/admin/devices")).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
-    Answer::read(admin).await.assert_throttled();
+    first.get("/v1/admin/devices").bearer_auth(ADMIN_TOKEN).send().await.assert_throttled();
 
     // Another address is not affected.
     let other = h.enrol_with(&second, ENROLMENT_SECRET, "Borne de la deuxième adresse").await;
@@ -214,11 +214,11 @@ async fn each_address_has_its_own_budgets_sensitive_and_general(backend: Backend
     // The general budget of the first address is separate: 5 requests (an
     // unknown path is throttled like any endpoint), then 429.
     for _ in 0..5 {
-        let a = Answer::read(first.get(h.url("/v1/inconnu")).send().await.unwrap()).await;
+        let a = first.get("/v1/inconnu").send().await;
         assert_eq!(a.status, StatusCode::NOT_FOUND);
     }
-    Answer::read(first.get(h.url("/v1/inconnu")).send().await.unwrap()).await.assert_throttled();
-    assert_eq!(Answer::read(second.get(h.url("/v1/inconnu")).send().await.unwrap()).await.status, StatusCode::NOT_FOUND);
+    first.get("/v1/inconnu").send().await.assert_throttled();
+    assert_eq!(second.get("/v1/inconnu").send().await.status, StatusCode::NOT_FOUND);
 }
 
 async fn each_device_has_its_own_budget_whatever_the_address(backend: Backend) {

@@ -1,5 +1,6 @@
-//! Log-in, sessions and the lockout, over real HTTP, on each database
-//! backend (`sqlite::*` and `postgres::*` tests).
+//! Log-in, sessions and the lockout, on each database backend (`sqlite::*`
+//! and `postgres::*` tests): through the router without a socket
+//! (`TestRouter`), but for the shutdown, which needs a served socket.
 
 #[macro_use]
 mod common;
@@ -21,7 +22,7 @@ on_each_backend! {
 }
 
 async fn success_gives_a_token_for_the_session_and_logout_revokes_it(backend: Backend) {
-    let t = TestServer::start_on(&backend).await;
+    let t = TestRouter::on(&backend).await;
     let ok = t.login(JEANNE.nir, JEANNE.password).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     assert_eq!(ok.body["expires_in_secs"], 1800);
@@ -57,7 +58,7 @@ async fn bad_or_missing_tokens_are_session_expired(backend: Backend) {
 }
 
 async fn canonical_nir_and_email_in_any_case_are_accepted(backend: Backend) {
-    let t = TestServer::start_on(&backend).await;
+    let t = TestRouter::on(&backend).await;
     assert_eq!(t.login(PAUL.nir, PAUL.password).await.status, StatusCode::OK, "Corsican NIR, canonical");
     assert_eq!(t.login("165112a00411870", PAUL.password).await.status, StatusCode::OK, "2a in lower case");
     assert_eq!(t.login("Jeanne.MARTIN@Exemple.fr", JEANNE.password).await.status, StatusCode::OK);
@@ -67,7 +68,7 @@ async fn canonical_nir_and_email_in_any_case_are_accepted(backend: Backend) {
 }
 
 async fn three_wrong_passwords_block_the_account_even_for_the_right_one(backend: Backend) {
-    let t = TestServer::start_on(&backend).await;
+    let t = TestRouter::on(&backend).await;
     let first = t.login(JEANNE.nir, "Mauvais2024").await;
     assert_eq!((first.status, first.code()), (StatusCode::UNAUTHORIZED, "wrong_password"));
     assert_eq!(first.body["attempts_left"], 2);
@@ -81,17 +82,17 @@ async fn three_wrong_passwords_block_the_account_even_for_the_right_one(backend:
     assert_eq!((third.status, third.code()), (StatusCode::LOCKED, "account_blocked"), "blocked at the 3rd failure");
     assert!(third.body["message"].as_str().unwrap().contains("Débloquez votre compte"));
 
-    let checks = t.server.metrics.password_checks();
+    let checks = t.metrics.password_checks();
     let right = t.login(JEANNE.nir, JEANNE.password).await;
     assert_eq!((right.status, right.code()), (StatusCode::LOCKED, "account_blocked"));
-    assert_eq!(t.server.metrics.password_checks(), checks, "a blocked account's password is not even checked");
+    assert_eq!(t.metrics.password_checks(), checks, "a blocked account's password is not even checked");
 
     // The other member is untouched.
     assert_eq!(t.login(PAUL.email, PAUL.password).await.status, StatusCode::OK);
 }
 
 async fn a_success_resets_the_count(backend: Backend) {
-    let t = TestServer::start_on(&backend).await;
+    let t = TestRouter::on(&backend).await;
     for failures in [1, 2] {
         for _ in 0..failures {
             assert_eq!(t.login(JEANNE.nir, "Mauvais2024").await.status, StatusCode::UNAUTHORIZED);
@@ -105,7 +106,7 @@ async fn a_success_resets_the_count(backend: Backend) {
 }
 
 async fn unknown_profile_invalid_identifiers_and_passwords(backend: Backend) {
-    let t = TestServer::start_on(&backend).await;
+    let t = TestRouter::on(&backend).await;
     let unknown = t.login(&nir_with_key("1850775123456"), "Nimporte2024").await;
     assert_eq!((unknown.status, unknown.code()), (StatusCode::NOT_FOUND, "unknown_profile"));
     assert!(unknown.body["message"].as_str().unwrap().starts_with("Ce profil est inconnu"));
@@ -127,17 +128,15 @@ async fn unknown_profile_invalid_identifiers_and_passwords(backend: Backend) {
     let long = t.login(JEANNE.nir, &"Aa1".repeat(43)).await;
     assert_eq!((long.status, long.code()), (StatusCode::BAD_REQUEST, "bad_request"));
 
-    assert_eq!(t.server.metrics.password_checks(), 0, "none of these reached a password check");
+    assert_eq!(t.metrics.password_checks(), 0, "none of these reached a password check");
     // None of them counted as a failure either.
     assert_eq!(t.login(JEANNE.nir, "Mauvais2024").await.body["attempts_left"], 2);
 }
 
 async fn malformed_requests_are_json_bad_request(backend: Backend) {
-    let t = TestServer::start_on(&backend).await;
-    let send = |body: &'static str, content_type: &'static str| {
-        let req = t.http.post(t.url("/v1/login")).header("content-type", content_type).body(body);
-        async move { common::Answer::read(req.send().await.unwrap()).await }
-    };
+    let t = TestRouter::on(&backend).await;
+    let t = &t;
+    let send = |body: &'static str, content_type: &'static str| async move { t.send("POST", "/v1/login", &[("content-type", content_type)], body).await };
     for (body, ct) in [
         ("{not json", "application/json"),
         (r#"{"identifier":"a@b.fr","password":"x","extra":1}"#, "application/json"),
@@ -150,13 +149,13 @@ async fn malformed_requests_are_json_bad_request(backend: Backend) {
         assert_eq!((a.status, a.code()), (StatusCode::BAD_REQUEST, "bad_request"), "{body} as {ct}");
         assert!(!a.body["message"].as_str().unwrap().is_empty());
     }
-    let missing_ct = common::Answer::read(t.http.post(t.url("/v1/login")).body("{}").send().await.unwrap()).await;
+    let missing_ct = t.send("POST", "/v1/login", &[], "{}").await;
     assert_eq!((missing_ct.status, missing_ct.code()), (StatusCode::BAD_REQUEST, "bad_request"));
 
-    let nowhere = common::Answer::read(t.http.get(t.url("/v2/nothing")).send().await.unwrap()).await;
+    let nowhere = t.oneshot("GET", "/v2/nothing", &[]).await;
     assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
     assert_eq!(nowhere.code(), "bad_request", "unknown routes answer JSON too");
-    let wrong_method = common::Answer::read(t.http.get(t.url("/v1/login")).send().await.unwrap()).await;
+    let wrong_method = t.oneshot("GET", "/v1/login", &[]).await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(wrong_method.code(), "bad_request");
 }
@@ -172,29 +171,25 @@ async fn health_and_readiness(backend: Backend) {
 }
 
 async fn twenty_concurrent_guesses_get_at_most_three_passwords_checked(backend: Backend) {
-    let t = TestServer::start_on(&backend).await;
+    let t = TestRouter::on(&backend).await;
     let victim = nir_with_key("2850675123001");
     t.add(&victim, "victime@exemple.fr", "Victime2024").await;
 
+    // Twenty tasks at once on the runtime's 4 threads, each with its own
+    // clone of the router: concurrent requests, without the sockets.
     let guesses = (0..20).map(|i| {
-        let http = t.http.clone();
-        let url = t.url("/v1/login");
-        let victim = victim.clone();
+        let router = t.router.clone();
+        let body = serde_json::json!({ "identifier": victim, "password": format!("Essai{i:02}Faux") }).to_string();
         tokio::spawn(async move {
-            let resp = http
-                .post(url)
-                .json(&serde_json::json!({ "identifier": victim, "password": format!("Essai{i:02}Faux") }))
-                .send()
-                .await
-                .unwrap();
-            common::Answer::read(resp).await
+            let request = axum::http::Request::post("/v1/login").header("content-type", "application/json").body(body.into()).unwrap();
+            common::answer_of(router, request).await
         })
     });
     let mut answers = Vec::new();
     for g in guesses.collect::<Vec<_>>() {
         answers.push(g.await.unwrap());
     }
-    let checks = t.server.metrics.password_checks();
+    let checks = t.metrics.password_checks();
     assert!((1..=3).contains(&checks), "{checks} passwords checked for 20 concurrent guesses");
     for a in &answers {
         match a.code() {
@@ -214,7 +209,7 @@ async fn twenty_concurrent_guesses_get_at_most_three_passwords_checked(backend: 
     // Blocked for good: even the right password is refused, unchecked.
     let right = t.login(&victim, "Victime2024").await;
     assert_eq!((right.status, right.code()), (StatusCode::LOCKED, "account_blocked"));
-    assert_eq!(t.server.metrics.password_checks(), checks);
+    assert_eq!(t.metrics.password_checks(), checks);
 }
 
 async fn shutdown_stops_serving(backend: Backend) {

@@ -6,11 +6,10 @@
 use crate::audit::Event;
 use crate::client::ClientId;
 use crate::counters::{self, Limit, Scope, Taken};
-use crate::db::{now, random_id};
+use crate::store::{now, random_id};
 use crate::error::Failure;
 use crate::proofs::Issued;
 use crate::state::AppState;
-use anyhow::Context;
 use borne_api::{Channel, ChannelOption, Purpose, UnlockResponse};
 use borne_core::contact::{mask_email, mask_phone, metropolitan_mobile};
 use borne_core::{BirthDate, BorneError, Nir};
@@ -73,30 +72,16 @@ pub(crate) async fn start(state: &AppState, client: &ClientId, nir: &Nir, birthd
         return Err(BorneError::NoContactChannel.into());
     }
     let unlock_id = random_id();
-    sqlx::query("INSERT INTO unlock_requests (id, member_id, sends, created_at, expires_at) VALUES ($1, $2, 0, $3, $4)")
-        .bind(&unlock_id)
-        .bind(member.id)
-        .bind(now())
-        .bind(now() + UNLOCK_REQUEST_TTL_SECS)
-        .execute(&state.db.pool)
-        .await
-        .context("unlock request")?;
+    let now = now();
+    crate::store::unlock_requests::insert(&state.db.pool, &unlock_id, member.id, now, now + UNLOCK_REQUEST_TTL_SECS).await?;
     let sent = if channels.len() == 1 { Some(send(state, &unlock_id, channels[0].channel).await?) } else { None };
     tracing::info!(member_id = member.id, channels = channels.len(), outcome = "identity_verified", "unlock started");
     Ok(UnlockResponse { unlock_id, channels, sent })
 }
 
 pub(crate) async fn send(state: &AppState, unlock_id: &str, channel: Channel) -> Result<ChannelOption, Failure> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "UPDATE unlock_requests SET sends = sends + 1 WHERE id = $1 AND expires_at > $2 AND sends < $3 RETURNING member_id",
-    )
-    .bind(unlock_id)
-    .bind(now())
-    .bind(super::MAX_SENDS_PER_UNLOCK)
-    .fetch_optional(&state.db.pool)
-    .await
-    .context("unlock send")?;
-    let Some((member_id,)) = row else { return Err(BorneError::CodeExpired.into()) };
+    let sends = crate::store::unlock_requests::count_send(&state.db.pool, unlock_id, now(), super::MAX_SENDS_PER_UNLOCK).await?;
+    let Some(member_id) = sends else { return Err(BorneError::CodeExpired.into()) };
     let Some(member) = state.db.member_by_id(member_id).await?.filter(|m| m.blocked) else {
         return Err(BorneError::NotBlocked.into());
     };

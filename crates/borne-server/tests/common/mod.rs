@@ -178,20 +178,24 @@ impl TestServer {
 
     /// Adds a member with the given credentials (any valid NIR).
     pub async fn add(&self, nir: &str, email: &str, password: &str) -> i64 {
-        self.db
-            .add_member(&NewMember {
-                nir: nir.into(),
-                email: email.into(),
-                phone: None,
-                birthdate: "01/01/1990".into(),
-                member_number: format!("T-{nir}"),
-                first_name: "Test".into(),
-                last_name: "Adhérent".into(),
-                password: Secret::new(password),
-            })
-            .await
-            .unwrap()
+        add_member(&self.db, nir, email, password).await
     }
+}
+
+/// Adds a member with the given credentials (any valid NIR) to `db`.
+pub async fn add_member(db: &Db, nir: &str, email: &str, password: &str) -> i64 {
+    db.add_member(&NewMember {
+        nir: nir.into(),
+        email: email.into(),
+        phone: None,
+        birthdate: "01/01/1990".into(),
+        member_number: format!("T-{nir}"),
+        first_name: "Test".into(),
+        last_name: "Adhérent".into(),
+        password: Secret::new(password),
+    })
+    .await
+    .unwrap()
 }
 
 pub const JEANNE_NUMBER: &str = "MPN-000123";
@@ -229,14 +233,22 @@ pub async fn migrated(database: &TestDatabase) -> Db {
 }
 
 /// The router of a server over a fresh database of `backend` holding the
-/// demo members, driven without a socket (`tower::ServiceExt::oneshot`), for
-/// tests that need no client address, no concurrency and no shutdown.
+/// demo members, driven without a socket (`tower::ServiceExt::oneshot`):
+/// what a [`TestServer`] answers, for the tests that need no listening
+/// socket, no outbox worker and no shutdown. Each request comes from a
+/// loopback peer ([`LOOPBACK_PEER`], as `ConnectInfo`, which the server's
+/// own socket would set), exempt from the per-address budgets as with
+/// [`local_config`].
 pub struct TestRouter {
     pub router: axum::Router,
     pub db: Db,
+    pub metrics: std::sync::Arc<borne_server::Metrics>,
     /// Dropped last.
     pub database: TestDatabase,
 }
+
+/// The client address of a [`TestRouter`]'s requests.
+pub const LOOPBACK_PEER: ([u8; 4], u16) = ([127, 0, 0, 1], 50_000);
 
 impl TestRouter {
     pub async fn on(backend: &Backend) -> TestRouter {
@@ -244,23 +256,59 @@ impl TestRouter {
         let db = migrated(&database).await;
         borne_server::demo::seed(&db).await.unwrap();
         let state = borne_server::AppState::new(db.clone(), local_config()).unwrap();
-        TestRouter { router: borne_server::router(state), db, database }
+        TestRouter { metrics: state.metrics(), router: borne_server::router(state), db, database }
     }
 
     /// One request with these headers and no body.
     pub async fn oneshot(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
-        use tower::ServiceExt;
+        self.send(method, path, headers, axum::body::Body::empty()).await
+    }
+
+    /// One request with these headers and this body.
+    pub async fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: impl Into<axum::body::Body>) -> Answer {
         let mut request = axum::http::Request::builder().method(method).uri(path);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let request = request.body(axum::body::Body::empty()).unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        Answer::from_text(status, retry_after, String::from_utf8(bytes.to_vec()).unwrap())
+        answer_of(self.router.clone(), request.body(body.into()).unwrap()).await
     }
+
+    /// A JSON POST, with a bearer token if given.
+    pub async fn post(&self, path: &str, bearer: Option<&str>, body: &Value) -> Answer {
+        let authorization = bearer.map(|token| format!("Bearer {token}"));
+        let mut headers = vec![("content-type", "application/json")];
+        headers.extend(authorization.as_deref().map(|a| ("authorization", a)));
+        self.send("POST", path, &headers, body.to_string()).await
+    }
+
+    pub async fn login(&self, identifier: &str, password: &str) -> Answer {
+        self.post("/v1/login", None, &json!({ "identifier": identifier, "password": password })).await
+    }
+
+    pub async fn session(&self, token: &str) -> Answer {
+        self.oneshot("GET", "/v1/session", &[("authorization", &format!("Bearer {token}"))]).await
+    }
+
+    pub async fn logout(&self, token: &str) -> Answer {
+        self.oneshot("POST", "/v1/logout", &[("authorization", &format!("Bearer {token}"))]).await
+    }
+
+    /// Adds a member with the given credentials (any valid NIR).
+    pub async fn add(&self, nir: &str, email: &str, password: &str) -> i64 {
+        add_member(&self.db, nir, email, password).await
+    }
+}
+
+/// `router`'s answer to `request`, sent from [`LOOPBACK_PEER`]; usable from
+/// spawned tasks (a clone of the router each).
+pub async fn answer_of(router: axum::Router, mut request: axum::http::Request<axum::body::Body>) -> Answer {
+    use tower::ServiceExt;
+    request.extensions_mut().insert(axum::extract::ConnectInfo(SocketAddr::from(LOOPBACK_PEER)));
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    Answer::from_text(status, retry_after, String::from_utf8(bytes.to_vec()).unwrap())
 }
 
 impl Answer {

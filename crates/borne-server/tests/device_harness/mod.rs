@@ -1,7 +1,8 @@
 //! A device server for the tests: the device routes and the three
 //! middleware functions, layered as the server does, over a fresh database
-//! (SQLite or PostgreSQL, `on_each_backend!`), served over loopback HTTP
-//! with the client's address (`into_make_service_with_connect_info`).
+//! (SQLite or PostgreSQL, `on_each_backend!`), driven without a socket
+//! (`tower::ServiceExt::oneshot`), each request carrying its client's
+//! address as the `ConnectInfo` a served socket would set.
 #![allow(dead_code, unused_macros)]
 
 #[path = "../common/databases.rs"]
@@ -28,8 +29,8 @@ pub const ENROLMENT_SECRET: &str = "inscription-des-bornes-2024";
 pub const ADMIN_TOKEN: &str = "jeton-administrateur-de-test";
 
 pub struct Harness {
-    pub base: String,
-    pub http: reqwest::Client,
+    /// A client on 127.0.0.1.
+    pub http: Client,
     /// The database, to look at what is stored (dropped with the last instance).
     pub database: Arc<TestDatabase>,
 }
@@ -40,14 +41,73 @@ pub struct Answer {
     pub retry_after: Option<String>,
 }
 
-impl Answer {
-    pub async fn read(resp: reqwest::Response) -> Answer {
-        let status = resp.status();
-        let retry_after = resp.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
-        let text = resp.text().await.unwrap();
+/// The router as seen from one client address.
+#[derive(Clone)]
+pub struct Client {
+    router: axum::Router,
+    peer: SocketAddr,
+}
+
+/// A request being written (the few calls of reqwest's builder the tests use).
+pub struct Request {
+    client: Client,
+    request: axum::http::request::Builder,
+    body: Vec<u8>,
+}
+
+impl Client {
+    pub fn get(&self, path: &str) -> Request {
+        self.request("GET", path)
+    }
+
+    pub fn post(&self, path: &str) -> Request {
+        self.request("POST", path)
+    }
+
+    fn request(&self, method: &str, path: &str) -> Request {
+        Request { client: self.clone(), request: axum::http::Request::builder().method(method).uri(path), body: Vec::new() }
+    }
+}
+
+impl Request {
+    pub fn header(self, name: &str, value: impl AsRef<str>) -> Request {
+        Request { request: self.request.header(name, value.as_ref()), ..self }
+    }
+
+    pub fn json(self, body: &Value) -> Request {
+        Request { body: serde_json::to_vec(body).unwrap(), ..self }.header("content-type", "application/json")
+    }
+
+    pub fn body(self, body: impl Into<Vec<u8>>) -> Request {
+        Request { body: body.into(), ..self }
+    }
+
+    pub fn bearer_auth(self, token: &str) -> Request {
+        self.header("authorization", format!("Bearer {token}"))
+    }
+
+    pub fn basic_auth(self, user: &str, password: Option<&str>) -> Request {
+        use base64::Engine;
+        let pair = format!("{user}:{}", password.unwrap_or(""));
+        self.header("authorization", format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair)))
+    }
+
+    /// Sent from the client's address: the answer.
+    pub async fn send(self) -> Answer {
+        use tower::ServiceExt;
+        let mut request = self.request.body(axum::body::Body::from(self.body)).unwrap();
+        request.extensions_mut().insert(axum::extract::ConnectInfo(self.client.peer));
+        let response = self.client.router.oneshot(request).await.unwrap();
+        let status = response.status();
+        let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
         let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
         Answer { status, body, retry_after }
     }
+}
+
+impl Answer {
 
     pub fn code(&self) -> &str {
         self.body["code"].as_str().unwrap_or_else(|| panic!("no error code in {:?} {}", self.status, self.body))
@@ -142,26 +202,18 @@ impl Harness {
             .layer(from_fn_with_state(limiter.clone(), middleware::throttle::by_device))
             .layer(from_fn_with_state(auth, middleware::signature::verify_signature))
             .layer(from_fn_with_state(limiter, middleware::throttle::by_address));
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-        });
-        Harness { base: format!("http://{addr}"), http: reqwest::Client::new(), database }
+        let http = Client { router: app, peer: SocketAddr::from(([127, 0, 0, 1], 50_000)) };
+        Harness { http, database }
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+    /// A client from another loopback address.
+    pub fn client_from(&self, ip: [u8; 4]) -> Client {
+        Client { peer: SocketAddr::from((IpAddr::from(ip), 50_000)), ..self.http.clone() }
     }
 
-    /// A client whose connections come from another loopback address.
-    pub fn client_from(ip: [u8; 4]) -> reqwest::Client {
-        reqwest::Client::builder().local_address(IpAddr::from(ip)).build().unwrap()
-    }
-
-    pub async fn enrol_with(&self, client: &reqwest::Client, secret: &str, name: &str) -> Answer {
+    pub async fn enrol_with(&self, client: &Client, secret: &str, name: &str) -> Answer {
         let body = json!({ "enrolment_secret": secret, "name": name });
-        Answer::read(client.post(self.url("/v1/devices")).json(&body).send().await.unwrap()).await
+        client.post("/v1/devices").json(&body).send().await
     }
 
     /// Enrols a kiosk: (device id, device key).
@@ -178,9 +230,8 @@ impl Harness {
     }
 
     pub async fn post_with_signature(&self, path: &str, device_id: &str, timestamp: i64, signature: &str, body: &[u8]) -> Answer {
-        let resp = self
-            .http
-            .post(self.url(path))
+        self.http
+            .post(path)
             .header("content-type", "application/json")
             .header("X-Borne-Device", device_id)
             .header("X-Borne-Timestamp", timestamp.to_string())
@@ -188,8 +239,6 @@ impl Harness {
             .body(body.to_vec())
             .send()
             .await
-            .unwrap();
-        Answer::read(resp).await
     }
 
     pub async fn heartbeat(&self, device_id: &str, key: &Secret, version: &str, detail: &str) -> Answer {
@@ -198,11 +247,11 @@ impl Harness {
     }
 
     pub async fn admin_list(&self, token: Option<&str>) -> Answer {
-        let mut req = self.http.get(self.url("/v1/admin/devices"));
+        let mut req = self.http.get("/v1/admin/devices");
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }
-        Answer::read(req.send().await.unwrap()).await
+        req.send().await
     }
 
     /// The admin list's line of `device_id`.

@@ -2,7 +2,7 @@
 //! PostgreSQL, chosen at run time by the URL's scheme, through sqlx's `Any`
 //! driver.
 //!
-//! Every query of the crate is written once for both: numbered parameters
+//! Every query of the crate (all of them in `store/`) is written once for both: numbered parameters
 //! (`$1`, which SQLite accepts too), integers and text only (timestamps are
 //! unix seconds in `BIGINT` columns on PostgreSQL, flags 0/1), `RETURNING`.
 //! Each backend has its own migrations directory, `migrations/sqlite/` and
@@ -187,21 +187,6 @@ pub(crate) fn random_id() -> String {
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
-}
-
-/// Starts a transaction's work on a member by writing their row: on SQLite
-/// this takes the database's write lock at once (what `BEGIN IMMEDIATE` would
-/// do; sqlx's `begin()` is deferred), on PostgreSQL the row lock. Every
-/// transaction that reads then changes a member's security state begins here,
-/// so none of them can act on a stale read. Returns false when no such member.
-pub(crate) async fn lock_member(tx: &mut sqlx::Transaction<'_, sqlx::Any>, member_id: i64) -> anyhow::Result<bool> {
-    let touched = sqlx::query("UPDATE members SET failed_attempts = failed_attempts WHERE id = $1")
-        .bind(member_id)
-        .execute(&mut **tx)
-        .await
-        .context("lock the member's row")?
-        .rows_affected();
-    Ok(touched == 1)
 }
 
 #[cfg(test)]
