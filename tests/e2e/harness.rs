@@ -112,6 +112,9 @@ fn wait_for_port(port: u16, within: Duration) -> Result<()> {
     bail!("nothing listens on port {port} after {within:?}")
 }
 
+/// The screen of the Xvfb the harness starts when DISPLAY is unset.
+const DEFAULT_SCREEN: (u32, u32) = (1280, 1024);
+
 /// Starts Xvfb on the first free display, unless DISPLAY is already set.
 fn display() -> Result<(String, Option<Group>)> {
     if let Ok(d) = std::env::var("DISPLAY") {
@@ -119,6 +122,11 @@ fn display() -> Result<(String, Option<Group>)> {
             return Ok((d, None));
         }
     }
+    xvfb(DEFAULT_SCREEN)
+}
+
+/// Starts an Xvfb whose screen is `width` × `height` on the first free display.
+fn xvfb((width, height): (u32, u32)) -> Result<(String, Option<Group>)> {
     for n in 90..200 {
         if Path::new(&format!("/tmp/.X{n}-lock")).exists() || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
             continue;
@@ -126,7 +134,7 @@ fn display() -> Result<(String, Option<Group>)> {
         let group = Group::spawn(
             "Xvfb",
             Command::new("Xvfb")
-                .args([format!(":{n}").as_str(), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+                .args([format!(":{n}").as_str(), "-screen", "0", &format!("{width}x{height}x24"), "-nolisten", "tcp"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
         )?;
@@ -412,7 +420,22 @@ impl App {
     /// (e.g. `BORNE_PROFILE`) and command-line arguments (e.g. a
     /// `borne://reset?token=…` deep link, which Linux passes that way).
     pub async fn launch_with(backend_url: Option<&str>, test_name: &str, env: &[(&str, &str)], args: &[String]) -> Result<App> {
-        let (display, display_group) = display()?;
+        App::launch_on(display()?, backend_url, test_name, env, args).await
+    }
+
+    /// Like [`App::launch_with`], on a screen of its own of `size` pixels
+    /// (a kiosk's window covers it), whatever DISPLAY says.
+    pub async fn launch_on_screen(size: (u32, u32), backend_url: Option<&str>, test_name: &str, env: &[(&str, &str)]) -> Result<App> {
+        App::launch_on(xvfb(size)?, backend_url, test_name, env, &[]).await
+    }
+
+    async fn launch_on(
+        (display, display_group): (String, Option<Group>),
+        backend_url: Option<&str>,
+        test_name: &str,
+        env: &[(&str, &str)],
+        args: &[String],
+    ) -> Result<App> {
         let log_path = artifacts_dir().join(format!("app-{test_name}.log"));
         let _ = std::fs::remove_file(&log_path);
         let log_dir = artifacts_dir().join(format!("logs-{test_name}"));
@@ -530,7 +553,7 @@ impl App {
         tokio::time::timeout(CALL_TIMEOUT, fut)
             .await
             .map_err(|_| anyhow!("WebDriver call timed out: {what}"))?
-            .map_err(|e| anyhow!("WebDriver call failed: {what}: {e}"))
+            .map_err(|e| anyhow!("WebDriver call failed: {what}: {e:?}"))
     }
 
     /// Waits until an element matching `css` exists and is displayed.

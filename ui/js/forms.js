@@ -2,7 +2,7 @@
 // focus on the first field in error, busy buttons (no double submit),
 // password show/hide toggles, clearing a screen.
 import { t, onLangChange } from "./i18n.js";
-import { byTestid, screenRoot } from "./screens.js";
+import { byTestid, screenRoot, scrollToTop } from "./screens.js";
 import { formBefore } from "./state.js";
 
 // The `field` of a UiError → the data-testid of the input, per screen.
@@ -88,12 +88,16 @@ export function clearErrors(screen) {
  * that field (or to `focus`, or to the alert).
  */
 export function showError(screen, err, { focus = null } = {}) {
+  // From the top: the title and the message first; the focus below scrolls
+  // only as far as the field needs (issue 14: no scrolling to find them).
+  scrollToTop();
   const alert = showAlert(screen, err.message);
   if (err.code === "code_expired") revealStart(screen);
   const input = fieldFor(screen, err);
   if (input) {
     setFieldError(input, err.message);
-    input.focus();
+    input.focus({ preventScroll: true });
+    (input.closest(".field") || input).scrollIntoView({ block: "nearest" });
   } else if (focus && !focus.hidden) {
     focus.focus();
   } else if (alert) {

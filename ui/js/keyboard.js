@@ -43,6 +43,9 @@ let shift = false;
 let wired = false;
 /** The field whose keyboard was closed with « Fermer » (shown again by a tap on it). */
 let dismissed = null;
+/** The page that scrolls under the top bar, and where it was scrolled to when the keyboard opened. */
+const page = document.querySelector("[data-page]");
+let scrolledBefore = 0;
 
 export function isTextField(el) {
   if (!el || el.disabled || el.readOnly) return false;
@@ -283,16 +286,24 @@ function attach(target) {
     shift = false;
     render();
   }
+  if (osk.hidden) scrolledBefore = page ? page.scrollTop : 0;
   osk.hidden = false;
   document.documentElement.classList.add("osk-open");
+  // The whole field comes into view above the keyboard: its label, the
+  // input and the message under it (an error the member is correcting).
   requestAnimationFrame(() => {
-    if (field === target && typeof target.scrollIntoView === "function") target.scrollIntoView({ block: "nearest" });
+    const whole = target.closest(".field") || target;
+    if (field === target && typeof whole.scrollIntoView === "function") whole.scrollIntoView({ block: "nearest" });
   });
 }
 
 export function hide() {
+  const wasShown = !osk.hidden;
   osk.hidden = true;
   document.documentElement.classList.remove("osk-open");
+  // The page goes back to where it was before the keyboard pushed it up
+  // (where the screen's title and message are).
+  if (wasShown && page) page.scrollTop = scrolledBefore;
   shift = false;
   if (osk.parentElement !== document.body) document.body.append(osk);
 }

@@ -56,11 +56,18 @@ export function show(screen) {
   current = screen;
   document.body.dataset.currentScreen = screen;
   for (const fn of changeListeners) fn(screen);
-  // From the top of the page: on narrow screens the walkthrough is above the form.
-  // (At a kiosk the page scrolls inside [data-page], under a fixed top bar.)
+  scrollToTop();
+  const heading = target.querySelector("h1");
+  if (heading) heading.focus({ preventScroll: true });
+}
+
+/**
+ * Back to the top of the page, where a screen's title and message are. On
+ * narrow screens the walkthrough is above the form; at a kiosk the page
+ * scrolls inside [data-page], under a fixed top bar.
+ */
+export function scrollToTop() {
   window.scrollTo(0, 0);
   const page = document.querySelector("[data-page]");
   if (page) page.scrollTop = 0;
-  const heading = target.querySelector("h1");
-  if (heading) heading.focus({ preventScroll: true });
 }

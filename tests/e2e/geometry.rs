@@ -1,0 +1,309 @@
+//! Kiosk screens fit the kiosk (issue 14 §2): at each supported kiosk
+//! geometry (docs/kiosk.md, "Screens"), every screen of every procedure is
+//! walked through the real window, and on each one the member sees together,
+//! without scrolling: the screen's title, any error or status message, and
+//! the next action; with a dialog open, its title and its close button. An
+//! element counts as seen when it lies inside the viewport and nothing (the
+//! on-screen keyboard, the staff corner) covers it. With the on-screen
+//! keyboard open on a field in error, the field, its message and the
+//! keyboard's « Entrée » (which submits) are seen together. No screen
+//! scrolls sideways.
+//!
+//! The screens at 1024 × 768 and 1080 × 1920 are photographed into
+//! docs/screens/ (`kiosk-<geometry>-<state>.png`).
+
+use crate::harness::{six_digit_code, temporary_password, App, Backend, TestMember};
+use crate::scenario;
+use anyhow::{bail, Context, Result};
+use std::time::Duration;
+
+/// The kiosk screens the layout is made for (docs/kiosk.md).
+pub const KIOSK_GEOMETRIES: [(u32, u32); 4] = [(1920, 1080), (1080, 1920), (1280, 1024), (1024, 768)];
+
+const NEW: &str = "Colibri-Vert-42";
+
+/// What is checked on one screen state, gathered by the page itself.
+const CHECK: &str = r#"
+const [screenId, required, keyboard] = arguments;
+const problems = [];
+const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
+// Shown to the eye: laid out, not hidden, bigger than the 1 px of a
+// screen-reader-only text.
+const shown = (el) => {
+  if (!el || el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 1 && r.height > 1;
+};
+const name = (el) => el.dataset.testid || el.id || el.tagName.toLowerCase();
+function seen(el, what) {
+  if (!shown(el)) { problems.push(`${what}: not displayed`); return; }
+  const r = el.getBoundingClientRect();
+  if (r.top < -1 || r.left < -1 || r.bottom > vh + 1 || r.right > vw + 1) {
+    problems.push(`${what}: outside the ${vw}×${vh} viewport (x ${Math.round(r.left)}, y ${Math.round(r.top)}, ${Math.round(r.width)}×${Math.round(r.height)})`);
+    return;
+  }
+  for (const y of [r.top + 2, r.bottom - 2]) {
+    const hit = document.elementFromPoint(r.left + r.width / 2, y);
+    if (!hit || !(hit === el || el.contains(hit) || hit.contains(el))) {
+      problems.push(`${what}: covered by ${hit ? name(hit) + '.' + hit.className : 'nothing'}`);
+      return;
+    }
+  }
+}
+const dialog = [...document.querySelectorAll('dialog[open]')].pop();
+const scope = dialog || document.querySelector(`[data-testid='${screenId}']`);
+if (!scope) return [`no ${screenId}`];
+if (keyboard) {
+  // The field, its message and the keyboard: checked below.
+} else if (dialog) {
+  seen(dialog.querySelector('h2'), 'the dialog title');
+} else {
+  seen(scope.querySelector('h1'), 'the title');
+  for (const el of scope.querySelectorAll("[role='alert'], .message, .field-error")) {
+    if (shown(el) && el.textContent.trim()) seen(el, `the message ${name(el)}`);
+  }
+}
+for (const id of required) seen(scope.querySelector(`[data-testid='${id}']`) || document.querySelector(`[data-testid='${id}']`), `[data-testid=${id}]`);
+if (keyboard) seen(document.querySelector("[data-testid='osk-key-enter']"), "the keyboard's Entrée");
+if (document.documentElement.scrollWidth > vw + 1) problems.push(`the window scrolls sideways (${document.documentElement.scrollWidth} > ${vw})`);
+const page = document.querySelector('[data-page]');
+if (page && page.scrollWidth > page.clientWidth + 1) problems.push(`the page scrolls sideways (${page.scrollWidth} > ${page.clientWidth})`);
+return problems;
+"#;
+
+/// One walk of every screen at one geometry.
+struct Walk<'a> {
+    app: &'a App,
+    geometry: (u32, u32),
+    photograph: bool,
+    problems: Vec<String>,
+}
+
+impl Walk<'_> {
+    fn label(&self) -> String {
+        format!("{}x{}", self.geometry.0, self.geometry.1)
+    }
+
+    /// The screen as the member finds it, the keyboard closed: `state` names
+    /// it in the report and the screenshot.
+    async fn check(&mut self, state: &str, screen: &str, required: &[&str]) -> Result<()> {
+        self.app.screen(screen).await?;
+        // The keyboard closes when no field has the focus.
+        self.app.js("if (document.activeElement && document.activeElement.matches('input')) document.activeElement.blur();").await?;
+        self.settle().await?;
+        self.record(state, screen, required, false).await?;
+        if self.photograph {
+            self.app.screenshot(&format!("kiosk-{}-{state}", self.label())).await?;
+        }
+        Ok(())
+    }
+
+    /// A field in error with the keyboard open on it: the field, its
+    /// message and the keyboard's « Entrée » are seen together.
+    async fn check_typing(&mut self, state: &str, screen: &str, field: &str, error: &str) -> Result<()> {
+        let el = self.app.in_screen(screen, field).await?;
+        el.click().await.with_context(|| format!("tapping {field}"))?;
+        self.app.wait_visible("[data-testid='osk']").await?;
+        self.settle().await?;
+        self.record(&format!("{state} (keyboard open)"), screen, &[field, error], true).await
+    }
+
+    /// Taps a button with the keyboard closed first: a tap on the page
+    /// closes the keyboard, which moves what is under the finger (WebDriver's
+    /// click lands where the button was).
+    async fn tap(&self, screen: &str, id: &str) -> Result<()> {
+        self.app.js("if (document.activeElement && document.activeElement.matches('input')) document.activeElement.blur();").await?;
+        self.settle().await?;
+        self.app.click_in(screen, id).await
+    }
+
+    /// Types into a field brought into view first (WebKitWebDriver does not
+    /// scroll before clearing a field).
+    async fn type_text(&self, screen: &str, id: &str, text: &str) -> Result<()> {
+        let el = self.app.in_screen(screen, id).await?;
+        self.app.client.execute("arguments[0].scrollIntoView({block: 'nearest'});", vec![serde_json::to_value(&el)?]).await?;
+        self.settle().await?;
+        self.app.type_in(screen, id, text).await
+    }
+
+    async fn settle(&self) -> Result<()> {
+        let frames = "const done = arguments[arguments.length - 1]; \
+                      requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.app.client.execute_async(frames, vec![]).await?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        Ok(())
+    }
+
+    async fn record(&mut self, state: &str, screen: &str, required: &[&str], keyboard: bool) -> Result<()> {
+        let found = self
+            .app
+            .client
+            .execute(CHECK, vec![screen.into(), serde_json::json!(required), keyboard.into()])
+            .await
+            .with_context(|| format!("checking {state}"))?;
+        for p in found.as_array().into_iter().flatten() {
+            self.problems.push(format!("{} {state}: {}", self.label(), p.as_str().unwrap_or_default()));
+        }
+        Ok(())
+    }
+}
+
+/// Every screen of the four procedures, in the order a member meets them.
+async fn walk_every_screen(w: &mut Walk<'_>, backend: &Backend, m: &TestMember, other: &TestMember) -> Result<()> {
+    let app = w.app;
+    w.check("attract", "screen-attract", &["attract-start"]).await?;
+    app.click("attract-start").await?;
+    w.check("home", "screen-home", &["home-login"]).await?;
+
+    // Log-in: the form, a wrong password, the help dialog, the blocked account.
+    w.tap("screen-home", "home-login").await?;
+    w.check("login", "screen-login", &["login-submit"]).await?;
+    w.tap("screen-login", "help-nir").await?;
+    app.wait_visible("dialog[open] [data-testid='help-close']").await?;
+    w.check("login-help", "screen-login", &["help-close"]).await?;
+    app.click("help-close").await?;
+    let answers = ["Il vous reste 2 tentatives", "Il vous reste 1 tentative", "votre compte est bloqué"];
+    for (i, answer) in answers.iter().enumerate() {
+        w.type_text("screen-login", "login-identifier", &m.nir_typed).await?;
+        w.type_text("screen-login", "login-password", &format!("Mauvais{i}Passe")).await?;
+        w.tap("screen-login", "login-submit").await?;
+        app.wait_text("error-message", answer).await?;
+        if i == 0 {
+            w.check("login-wrong-password", "screen-login", &["login-submit"]).await?;
+        }
+    }
+    w.check("login-blocked", "screen-login", &["link-unlock"]).await?;
+
+    // Unlock (MGEN): identity, a wrong date, the channel, the SMS.
+    w.tap("screen-login", "link-unlock").await?;
+    w.check("unlock", "screen-unlock", &["unlock-submit"]).await?;
+    w.type_text("screen-unlock", "unlock-nir", &m.nir_typed).await?;
+    w.type_text("screen-unlock", "unlock-birthdate", "31021985").await?;
+    w.tap("screen-unlock", "unlock-submit").await?;
+    app.in_screen("screen-unlock", "unlock-birthdate-error").await?;
+    w.check("unlock-bad-date", "screen-unlock", &["unlock-submit", "unlock-birthdate-error"]).await?;
+    w.check_typing("unlock-bad-date", "screen-unlock", "unlock-birthdate", "unlock-birthdate-error").await?;
+    w.type_text("screen-unlock", "unlock-birthdate", "12061985").await?;
+    w.tap("screen-unlock", "unlock-submit").await?;
+    w.check("unlock-channel", "screen-unlock-channel", &["channel-submit"]).await?;
+    w.tap("screen-unlock-channel", "channel-sms").await?;
+    w.tap("screen-unlock-channel", "channel-submit").await?;
+    w.check("unlock-sent-sms", "screen-unlock-sent", &["unlock-sent-login"]).await?;
+    let sms = backend.last_message(m.phone.sms_to().expect("a mobile"), 0).await?;
+    w.tap("screen-unlock-sent", "unlock-sent-login").await?;
+    app.screen("screen-login").await?;
+    w.type_text("screen-login", "login-password", &temporary_password(&sms)).await?;
+    w.tap("screen-login", "login-submit").await?;
+    w.check("change-password", "screen-change-password", &["change-password-submit"]).await?;
+    w.type_text("screen-change-password", "new-password", NEW).await?;
+    w.type_text("screen-change-password", "new-password-confirm", "Colibri-Vert-43").await?;
+    w.tap("screen-change-password", "change-password-submit").await?;
+    app.in_screen("screen-change-password", "new-password-confirm-error").await?;
+    w.check("change-password-mismatch", "screen-change-password", &["change-password-submit"]).await?;
+    w.check_typing("change-password-mismatch", "screen-change-password", "new-password-confirm", "new-password-confirm-error")
+        .await?;
+    w.type_text("screen-change-password", "new-password", NEW).await?;
+    w.type_text("screen-change-password", "new-password-confirm", NEW).await?;
+    w.tap("screen-change-password", "change-password-submit").await?;
+    w.check("space", "screen-space", &["space-change-password", "logout"]).await?;
+    w.tap("screen-space", "logout").await?;
+
+    // Forgotten password (MPN): the form, an error, the code, the new password.
+    app.screen("screen-attract").await?;
+    app.click("attract-start").await?;
+    w.tap("screen-home", "home-login").await?;
+    w.tap("screen-login", "link-forgot-password").await?;
+    w.check("forgot", "screen-forgot", &["forgot-submit"]).await?;
+    w.type_text("screen-forgot", "forgot-identifier", &m.nir_with_wrong_key()).await?;
+    w.type_text("screen-forgot", "forgot-member-number", &m.member_number).await?;
+    w.type_text("screen-forgot", "forgot-email", &m.email).await?;
+    w.tap("screen-forgot", "forgot-submit").await?;
+    app.in_screen("screen-forgot", "forgot-identifier-error").await?;
+    w.check("forgot-bad-key", "screen-forgot", &["forgot-submit", "forgot-identifier-error"]).await?;
+    w.check_typing("forgot-bad-key", "screen-forgot", "forgot-identifier", "forgot-identifier-error").await?;
+    w.type_text("screen-forgot", "forgot-identifier", &m.nir_typed).await?;
+    w.tap("screen-forgot", "forgot-submit").await?;
+    w.check("forgot-sent", "screen-forgot-sent", &["forgot-sent-message", "reset-code-submit"]).await?;
+    let mail = backend.last_message(&m.email, 1).await?;
+    w.type_text("screen-forgot-sent", "reset-code", "000000").await?;
+    w.tap("screen-forgot-sent", "reset-code-submit").await?;
+    app.in_screen("screen-forgot-sent", "reset-code-error").await?;
+    w.check("forgot-sent-wrong-code", "screen-forgot-sent", &["reset-code-submit", "reset-code-error"]).await?;
+    w.type_text("screen-forgot-sent", "reset-code", &six_digit_code(&mail)).await?;
+    w.tap("screen-forgot-sent", "reset-code-submit").await?;
+    w.check("reset", "screen-reset", &["reset-submit"]).await?;
+    w.type_text("screen-reset", "new-password", "Colibri-Bleu-44").await?;
+    w.type_text("screen-reset", "new-password-confirm", "Colibri-Bleu-44").await?;
+    w.tap("screen-reset", "reset-submit").await?;
+    if let Err(e) = app.screen("screen-reset-done").await {
+        let said = app.js("return [...document.querySelectorAll(\"[role='alert'], .field-error, .message\")].filter(e => e.getClientRects().length).map(e => e.textContent.trim()).join(' | ');").await?;
+        bail!("{e}; the screen says: {said}");
+    }
+    w.check("reset-done", "screen-reset-done", &["reset-done-login"]).await?;
+
+    // Registration: the form, the code.
+    w.tap("screen-reset-done", "reset-done-login").await?;
+    w.tap("screen-login", "link-register").await?;
+    w.check("register", "screen-register", &["register-submit"]).await?;
+    w.type_text("screen-register", "register-nir", &other.nir_typed).await?;
+    w.type_text("screen-register", "register-member-number", &other.member_number).await?;
+    w.type_text("screen-register", "register-birthdate", "12061985").await?;
+    w.type_text("screen-register", "register-email", &other.email).await?;
+    w.tap("screen-register", "register-submit").await?;
+    w.check("register-sent", "screen-register-sent", &["register-sent-message", "register-code-submit"]).await?;
+    w.tap("screen-register-sent", "cancel").await?;
+
+    // The guides.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !app.is_visible("screen-home").await? && !app.is_visible("screen-login").await? {
+        if std::time::Instant::now() > deadline {
+            bail!("cancel led to {}", app.current_screen().await?);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.click("topbar-guides").await?;
+    w.check("guides", "screen-guides", &["guides-back"]).await?;
+    Ok(())
+}
+
+#[test]
+fn every_kiosk_screen_shows_its_title_message_and_next_action_without_scrolling() {
+    scenario(|| async {
+        let mut problems = Vec::new();
+        // BORNE_E2E_GEOMETRIES=1024x768,… walks only those (while working on the layout).
+        let only = std::env::var("BORNE_E2E_GEOMETRIES").unwrap_or_default();
+        for (i, geometry) in KIOSK_GEOMETRIES.into_iter().enumerate() {
+            if !only.is_empty() && !only.split(',').any(|g| g.trim() == format!("{}x{}", geometry.0, geometry.1)) {
+                continue;
+            }
+            let m = TestMember::new(700 + i as u32);
+            let other = TestMember::new(710 + i as u32).unregistered();
+            let backend = Backend::start(&[&m, &other]).await?;
+            let env = [
+                ("BORNE_MODE", "kiosk"),
+                ("BORNE_IDLE_TIMEOUT_SECS", "600"),
+                ("BORNE_IDLE_WARNING_SECS", "30"),
+                ("BORNE_KEYBOARD", "always"),
+            ];
+            let name = format!("kiosk-{}x{}", geometry.0, geometry.1);
+            let app = App::launch_on_screen(geometry, Some(&backend.url()), &name, &env).await?;
+            let size = app.js("return [window.innerWidth, window.innerHeight];").await?;
+            anyhow::ensure!(
+                size == serde_json::json!([geometry.0, geometry.1]),
+                "the kiosk window does not cover the {}x{} screen: {size}",
+                geometry.0,
+                geometry.1
+            );
+            let photograph = matches!(geometry, (1024, 768) | (1080, 1920));
+            let mut walk = Walk { app: &app, geometry, photograph, problems: Vec::new() };
+            let walked = walk_every_screen(&mut walk, &backend, &m, &other).await;
+            problems.append(&mut walk.problems);
+            app.close().await;
+            walked.with_context(|| format!("walking the screens at {}x{}", geometry.0, geometry.1))?;
+        }
+        if !problems.is_empty() {
+            bail!("{} screen states do not fit their kiosk:\n{}", problems.len(), problems.join("\n"));
+        }
+        Ok(())
+    });
+}
