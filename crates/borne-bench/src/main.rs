@@ -84,6 +84,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// The name of a PostgreSQL server's processes: when the database runs on
+/// this machine, its CPU is counted apart (it takes the same cores).
+const DATABASE_PROCESS: &str = "postgres";
+
+/// The CPU clocks of the PostgreSQL server's processes on this machine, when
+/// the benchmark runs against PostgreSQL (none with SQLite: an idle cluster
+/// of someone else's is not the server's database).
+fn database_processes(on_postgres: bool) -> anyhow::Result<std::collections::HashMap<u32, Duration>> {
+    if on_postgres {
+        procfs::processes_named(DATABASE_PROCESS)
+    } else {
+        Ok(Default::default())
+    }
+}
+
 fn runtime(name: &str, workers: usize) -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(workers).thread_name(name).enable_all().build()?)
 }
@@ -100,7 +115,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
     let load_rt = runtime(report::LOAD_THREADS, cores)?;
     let dir = tempfile::tempdir()?;
     let (database_url, database) = match &args.database_url {
-        Some(url) => (url.clone(), format!("{}, given (a server on this machine counts among the other processes)", url.split(':').next().unwrap_or("?"))),
+        Some(url) => (url.clone(), format!("{}, given (a server on this machine: its processes are counted apart)", url.split(':').next().unwrap_or("?"))),
         None => (format!("sqlite://{}", dir.path().join("bench.db").display()), "SQLite file (WAL) in a temporary directory".to_owned()),
     };
     let run_id = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.subsec_nanos() % 1_000_000;
@@ -141,6 +156,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
     let checks_before = server.metrics.password_checks();
     let check_cpu_before = server.metrics.password_check_cpu();
     let credentials = Arc::new(credentials);
+    let on_postgres = database_url.starts_with("postgres");
     let mut totals = SliceTotals::default();
     let mut load: Option<load::Outcome> = None;
     let mut slice_logins = Vec::new();
@@ -149,6 +165,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         let cpu_before = procfs::CpuTimes::now()?;
         let machine_before = procfs::machine_busy()?;
         let interrupts_before = procfs::machine_interrupts()?;
+        let database_before = database_processes(on_postgres)?;
         let start = Instant::now();
         let slice = load_rt.block_on(load::run(server.addr, credentials.clone(), slice_plan))?;
         totals.wall += start.elapsed();
@@ -157,6 +174,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         totals.load_generator += cpu_after.threads_since(&cpu_before, report::LOAD_THREADS);
         totals.machine += procfs::machine_busy()?.saturating_sub(machine_before);
         totals.interrupts += procfs::machine_interrupts()?.saturating_sub(interrupts_before);
+        totals.database += procfs::processes_since(&database_processes(on_postgres)?, &database_before);
         for (group, cpu) in cpu_after.by_group_since(&cpu_before) {
             let sum = totals.threads.entry(group).or_default();
             sum.user += cpu.user;
@@ -207,6 +225,7 @@ fn run(args: &Args) -> anyhow::Result<Report> {
         cpu_load_generator: totals.load_generator,
         cpu_machine: totals.machine,
         cpu_interrupts: totals.interrupts,
+        cpu_database: totals.database,
         cpu_threads: totals.threads,
     })
 }
@@ -220,6 +239,8 @@ struct SliceTotals {
     machine: Duration,
     /// The machine's irq + softirq time.
     interrupts: Duration,
+    /// The PostgreSQL server's processes (none with SQLite).
+    database: Duration,
     /// The process's live threads, by group (see `procfs::CpuTimes::by_group_since`).
     threads: std::collections::HashMap<String, procfs::Split>,
 }

@@ -64,16 +64,7 @@ impl CpuTimes {
     pub fn now() -> anyhow::Result<CpuTimes> {
         let tick = clock_tick();
         let process = stat_cpu(&std::fs::read_to_string("/proc/self/stat")?, tick)?.total();
-        let mut threads = HashMap::new();
-        for entry in std::fs::read_dir("/proc/self/task")? {
-            let entry = entry?;
-            let Some(tid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
-            // A thread may end between the listing and the reads.
-            let (Ok(stat), Ok(comm)) = (std::fs::read_to_string(entry.path().join("stat")), std::fs::read_to_string(entry.path().join("comm"))) else {
-                continue;
-            };
-            threads.insert(tid, (comm.trim().to_owned(), stat_cpu(&stat, tick)?));
-        }
+        let threads = tasks("/proc/self/task", |_| true)?;
         Ok(CpuTimes { process, threads })
     }
 
@@ -99,6 +90,40 @@ impl CpuTimes {
 /// A thread's name without its trailing number and separator.
 fn thread_group(name: &str) -> &str {
     name.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches(['-', '_', ' '])
+}
+
+/// CPU time (user + system) of the other processes of the machine whose
+/// name is `name` (e.g. the `postgres` server's backends), by process id.
+pub fn processes_named(name: &str) -> anyhow::Result<HashMap<u32, Duration>> {
+    let own = std::process::id();
+    let found = tasks("/proc", |(pid, comm)| pid != own && comm == name)?;
+    Ok(found.into_iter().map(|(pid, (_, cpu))| (pid, cpu.total())).collect())
+}
+
+/// The numbered entries of `dir` (processes of `/proc`, threads of a
+/// `task` directory) that `keep` (id, name) accepts: their name and CPU time.
+fn tasks(dir: &str, keep: impl Fn((u32, &str)) -> bool) -> anyhow::Result<HashMap<u32, (String, Split)>> {
+    let tick = clock_tick();
+    let mut found = HashMap::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let Some(id) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+        // A task may end between the listing and the reads.
+        let (Ok(comm), Ok(stat)) = (std::fs::read_to_string(entry.path().join("comm")), std::fs::read_to_string(entry.path().join("stat"))) else {
+            continue;
+        };
+        let comm = comm.trim();
+        if keep((id, comm)) {
+            found.insert(id, (comm.to_owned(), stat_cpu(&stat, tick)?));
+        }
+    }
+    Ok(found)
+}
+
+/// CPU time the processes of `now` took since `earlier` (a process that
+/// started meanwhile counts from zero).
+pub fn processes_since(now: &HashMap<u32, Duration>, earlier: &HashMap<u32, Duration>) -> Duration {
+    now.iter().map(|(pid, cpu)| cpu.saturating_sub(earlier.get(pid).copied().unwrap_or_default())).sum()
 }
 
 /// Busy CPU time of the whole machine, every process and core together

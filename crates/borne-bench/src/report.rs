@@ -65,6 +65,8 @@ pub struct Report {
     pub cpu_machine: Duration,
     /// The machine's irq + softirq time over `load_wall`.
     pub cpu_interrupts: Duration,
+    /// CPU time of the `postgres` processes on this machine over `load_wall`.
+    pub cpu_database: Duration,
     /// CPU time of the process's live threads over `load_wall`, by group.
     pub cpu_threads: HashMap<String, Split>,
 }
@@ -133,13 +135,17 @@ impl Report {
         }
         let live: Duration = groups.iter().map(|(_, cpu)| cpu.total()).sum();
         row("  threads that ended during the slices", format!("{:.3} ms", per_check(self.cpu_process.saturating_sub(live))));
+        if !self.cpu_database.is_zero() {
+            row("the PostgreSQL server's processes (same cores)", format!("{:.3} ms ({:.1} s)", per_check(self.cpu_database), self.cpu_database.as_secs_f64()));
+        }
         row("the machine's irq + softirq, every process", format!("{:.3} ms (loopback packets are received in softirq)", per_check(self.cpu_interrupts)));
     }
 
     /// The ratio's arithmetic: what a log-in costs the cores, against what
     /// a verification costs them when they do nothing else. `argon`,
-    /// `server` and `generator` are seconds of CPU per password check.
-    fn print_ceilings(&self, argon: f64, server: f64, generator: f64) {
+    /// `server`, `generator` and `database` (a PostgreSQL server on this
+    /// machine) are seconds of CPU per password check.
+    fn print_ceilings(&self, argon: f64, server: f64, generator: f64, database: f64) {
         let a = &self.argon;
         let rates: Vec<f64> = (0..a.windows.len()).map(|i| a.window_rate(i)).collect();
         let reference = rates.iter().sum::<f64>() / rates.len().max(1) as f64;
@@ -153,9 +159,15 @@ impl Report {
         row("a: one verification in the server, under the load", format!("{} ({:+.1} % over c)", ms(argon), 100.0 * (argon / alone.max(1e-9) - 1.0)));
         row("s: the server outside Argon2", ms(server));
         row("g: the load generator (same cores)", ms(generator));
-        row("ceiling set by the load generator: c / (c + g)", pct(alone / (alone + generator)));
-        row("ceiling with the server's own work: c / (c + s + g)", pct(alone / (alone + server + generator)));
-        row("expected if the cores never idle: c / (a + s + g)", pct(alone / (argon + server + generator)));
+        let mut others = generator;
+        if database > 0.0 {
+            row("d: the PostgreSQL server (same cores)", ms(database));
+            others += database;
+        }
+        let sum = if database > 0.0 { "g + d" } else { "g" };
+        row(&format!("ceiling set by the load generator{}: c / (c + {sum})", if database > 0.0 { " and PostgreSQL" } else { "" }), pct(alone / (alone + others)));
+        row(&format!("ceiling with the server's own work: c / (c + s + {sum})"), pct(alone / (alone + server + others)));
+        row(&format!("expected if the cores never idle: c / (a + s + {sum})"), pct(alone / (argon + server + others)));
         row("measured (all slices)", format!("{} (the gap to the expected: idle cores, other processes)", pct(self.interleaved_ratio().1)));
     }
 
@@ -260,7 +272,7 @@ impl Report {
             format!("{:.1} (Argon2 alone: {:.1})", l.successes as f64 / server.max(1e-9), 1.0 / a.median().as_secs_f64()),
         );
         self.print_cpu_breakdown(checks);
-        self.print_ceilings(argon_measured / checks, (server - argon_measured).max(0.0) / checks, gen / checks);
+        self.print_ceilings(argon_measured / checks, (server - argon_measured).max(0.0) / checks, gen / checks, self.cpu_database.as_secs_f64() / checks);
         println!();
         let keycloak = KEYCLOAK_LOGINS_PER_VCPU * cores as f64;
         println!("Beside Keycloak's published sizing (15 password log-ins/s per vCPU)");
