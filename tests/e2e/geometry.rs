@@ -214,6 +214,19 @@ async fn walk_every_screen(w: &mut Walk<'_>, backend: &Backend, m: &TestMember, 
     w.tap("screen-home", "home-login").await?;
     w.tap("screen-login", "link-forgot-password").await?;
     w.check("forgot", "screen-forgot", &["forgot-submit"]).await?;
+    // The walkthrough's notes: open on a large screen, folded on a small one.
+    let small = w.geometry.1 <= 1100;
+    let open = app.js("return document.querySelector(\"[data-testid='walkthrough-more']\").open;").await?;
+    anyhow::ensure!(open == serde_json::json!(!small), "at {}, the notes are open: {open}", w.label());
+    if small {
+        let toggle = app.testid("walkthrough-more-toggle").await?;
+        app.client.execute("arguments[0].scrollIntoView({block: 'nearest'});", vec![serde_json::to_value(&toggle)?]).await?;
+        w.settle().await?;
+        toggle.click().await?;
+        app.wait_text("walkthrough-notes", "carte Vitale").await?;
+        toggle.click().await?;
+        app.js("document.querySelector('[data-page]').scrollTop = 0;").await?;
+    }
     w.type_text("screen-forgot", "forgot-identifier", &m.nir_with_wrong_key()).await?;
     w.type_text("screen-forgot", "forgot-member-number", &m.member_number).await?;
     w.type_text("screen-forgot", "forgot-email", &m.email).await?;

@@ -72,6 +72,7 @@ export default {
   "walkthrough.kicker": "Your procedure",
   "walkthrough.step": "Step {n} of {total} — {title}",
   "walkthrough.current": "you are here",
+  "walkthrough.more": "Good to know",
 
   "flow.start_form": "Start with the form",
   "flow.start_first": "This step follows the form “{form}”: please fill it in first.",

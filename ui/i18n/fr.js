@@ -72,6 +72,7 @@ export default {
   "walkthrough.kicker": "Votre démarche",
   "walkthrough.step": "Étape {n} sur {total} — {title}",
   "walkthrough.current": "vous êtes ici",
+  "walkthrough.more": "À noter",
 
   "flow.start_form": "Commencer par le formulaire",
   "flow.start_first": "Cette étape suit le formulaire « {form} » : commencez par le remplir.",

@@ -11,6 +11,8 @@ const title = byTestid("walkthrough-title");
 const stepText = byTestid("walkthrough-step");
 const list = byTestid("walkthrough-list");
 const notes = byTestid("walkthrough-notes");
+/** Where the notes start folded: the same widths and heights as in styles.css. */
+const SMALL_SCREEN = window.matchMedia("(max-width: 55.99rem), (max-height: 1100px)");
 
 /** The `stepper` of a command's answer (or null: no procedure). */
 export function setStepper(stepper) {
@@ -67,13 +69,24 @@ export function render() {
   );
 
   const stepNotes = Array.isArray(step.notes) ? step.notes : step.notes ? [step.notes] : [];
-  notes.replaceChildren(
+  // The notes, in a disclosure « À noter » that is folded on small screens
+  // (the walkthrough above the form, or a short kiosk screen: issue 14).
+  const more = document.createElement("details");
+  more.className = "walkthrough-more";
+  more.dataset.testid = "walkthrough-more";
+  more.open = !SMALL_SCREEN.matches;
+  const summary = document.createElement("summary");
+  summary.dataset.testid = "walkthrough-more-toggle";
+  summary.textContent = t("walkthrough.more");
+  more.append(
+    summary,
     ...stepNotes.map((n) => {
       const p = document.createElement("p");
       p.textContent = n;
       return p;
     }),
   );
+  notes.replaceChildren(more);
   notes.hidden = stepNotes.length === 0;
   aside.hidden = false;
   document.body.classList.add("with-walkthrough");
