@@ -11,7 +11,8 @@
 //! attempt counter's upsert, a code's try, an outbox lease) are each one
 //! function here, so they stay one statement.
 //!
-//! No file outside this directory holds SQL (but `devices.rs`, next).
+//! No file outside this directory holds SQL (but `devices.rs`, next):
+//! `tests::no_sql_outside_the_store`.
 
 pub(crate) mod db;
 
@@ -36,3 +37,6 @@ pub(crate) use db::{now, random_id};
 /// A transaction on the pool: `db.pool.begin()`, then `&mut *tx` as the executor
 /// of each statement, then `tx.commit()`.
 pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[cfg(test)]
+mod tests;
