@@ -14,12 +14,18 @@ want_test=0
 packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev ca-certificates curl)
 # The OS keyring (borne-device: keyring's Secret Service over libdbus).
 packages+=(libdbus-1-dev)
+# The spoken mode (crates/borne-speech): the tts crate binds libspeechd with
+# bindgen (libclang, clang); speech-dispatcher and espeak-ng's voices speak.
+packages+=(libspeechd-dev libclang-dev clang speech-dispatcher speech-dispatcher-espeak-ng espeak-ng)
 # A window needs a display: Xvfb stands in when there is none.
 packages+=(xvfb)
 if [ "$want_test" = 1 ]; then
   # dbus-run-session and gnome-keyring's Secret Service: scripts/test.sh runs the
   # tests against a real, unlocked keyring (shared/notes/keyring.md).
   packages+=(webkit2gtk-driver dbus gnome-keyring postgresql)
+  # The sound test: a PulseAudio null sink recorded with parecord
+  # (scripts/speech-stack.sh, crates/borne-speech/tests/sound.rs).
+  packages+=(pulseaudio pulseaudio-utils)
 fi
 
 missing=()

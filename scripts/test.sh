@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: unit and property tests of the core, the
 # client, the reference server against real SQLite and PostgreSQL databases,
-# the OS keyring (a real gnome-keyring Secret Service), and the WebDriver
+# the OS keyring (a real gnome-keyring Secret Service), the spoken mode's
+# sound (speech-dispatcher into a PulseAudio null sink), and the WebDriver
 # end-to-end tests of the real app window under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,12 +17,16 @@ stop_postgres() { scripts/postgres.sh stop "$pg_dir" || rm -rf "$pg_dir"; }
 # XDG_DATA_HOME; the daemon's control socket in a private runtime dir.
 keyring_dir=$(mktemp -d "${TMPDIR:-/tmp}/borne-keyring.XXXXXX")
 mkdir -m 700 "$keyring_dir/data" "$keyring_dir/run"
-cleanup() { stop_postgres; rm -rf "$keyring_dir"; }
+# The spoken mode's sound stack (PulseAudio with a null sink, speech-dispatcher):
+# crates/borne-speech/tests/sound.rs records what it plays, and fails without it.
+speech_dir=$(mktemp -d "${TMPDIR:-/tmp}/borne-speech.XXXXXX")
+cleanup() { stop_postgres; scripts/speech-stack.sh stop "$speech_dir"; rm -rf "$keyring_dir"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 BORNE_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir")
 export BORNE_TEST_POSTGRES_URL
+eval "$(scripts/speech-stack.sh start "$speech_dir")"
 
 # One `cargo test` for everything: the app and its e2e tests share one build.
 # It runs in a private D-Bus session with gnome-keyring's Secret Service,

@@ -20,6 +20,7 @@ pub mod accepted;
 pub mod errors;
 pub mod messages;
 pub mod notices;
+pub mod speech;
 
 use borne_core::support::Support;
 use serde::de::DeserializeOwned;
