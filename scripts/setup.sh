@@ -5,7 +5,9 @@
 #   scripts/setup.sh          packages to build and run the app
 #   scripts/setup.sh --test   plus what the tests need (WebKitWebDriver, dbus and
 #                             gnome-keyring for the OS-keyring tests, PostgreSQL's
-#                             server for scripts/postgres.sh)
+#                             server for scripts/postgres.sh, Chromium and its
+#                             chromedriver for the browser test of the e-mail
+#                             link's web pages)
 set -euo pipefail
 
 want_test=0
@@ -26,6 +28,9 @@ if [ "$want_test" = 1 ]; then
   # The sound test: a PulseAudio null sink recorded with parecord
   # (scripts/speech-stack.sh, crates/borne-speech/tests/sound.rs).
   packages+=(pulseaudio pulseaudio-utils)
+  # Debian's Chromium, headless, through chromedriver (W3C WebDriver): the
+  # server's web pages in a real browser (crates/borne-server/tests/pages_browser.rs).
+  packages+=(chromium chromium-driver)
 fi
 
 missing=()

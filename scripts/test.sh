@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: unit and property tests of the core, the
-# client, the reference server against real SQLite and PostgreSQL databases,
+# client, the reference server against real SQLite and PostgreSQL databases
+# (its web pages also in a real headless Chromium),
 # the OS keyring (a real gnome-keyring Secret Service), the spoken mode's
 # sound (speech-dispatcher into a PulseAudio null sink), and the WebDriver
 # end-to-end tests of the real app window under Xvfb.
@@ -27,6 +28,10 @@ trap 'exit 143' TERM
 BORNE_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir")
 export BORNE_TEST_POSTGRES_URL
 eval "$(scripts/speech-stack.sh start "$speech_dir")"
+# The browser test of the server's web pages (the e-mails' links) drives
+# Debian's Chromium through this chromedriver; without it, that test fails.
+BORNE_TEST_CHROMEDRIVER=$(command -v chromedriver || echo /usr/bin/chromedriver)
+export BORNE_TEST_CHROMEDRIVER
 
 # One `cargo test` for everything: the app and its e2e tests share one build.
 # It runs in a private D-Bus session with gnome-keyring's Secret Service,

@@ -381,10 +381,34 @@ pub fn temporary_password(sms: &str) -> String {
     after.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| !w.is_empty()).expect("a temporary password").to_owned()
 }
 
-/// The `borne://reset?token=…` link of a message.
-pub fn reset_link(text: &str) -> String {
-    let start = text.find("borne://reset?token=").unwrap_or_else(|| panic!("no reset link in the message:\n{text}"));
-    text[start..].split(|c: char| c.is_whitespace()).next().unwrap().to_owned()
+/// The app's `borne://reset?token=…` link of a message, as a member who has
+/// the app gets it: the e-mail's link is the server's web page
+/// (`…/compte/mot-de-passe?token=…`, where a phone or webmail sets the
+/// password), which offers « Ouvrir dans l'application Borne Adhérent »:
+/// that link's address, read from the page.
+pub async fn reset_link(text: &str) -> String {
+    let start = text.find("http://").unwrap_or_else(|| panic!("no link in the message:\n{text}"));
+    let page = text[start..].split(char::is_whitespace).next().unwrap().to_owned();
+    assert!(page.contains("/compte/mot-de-passe?token="), "not the page's link: {page}");
+    let html = tokio::task::spawn_blocking(move || {
+        let rest = page.strip_prefix("http://").unwrap();
+        let (host, path) = rest.split_at(rest.find('/').unwrap());
+        let mut stream = TcpStream::connect(host).expect("the link's page");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        // HTTP/1.0: the answer ends when the connection closes, no chunks.
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).unwrap();
+        raw
+    })
+    .await
+    .unwrap();
+    assert!(html.starts_with("HTTP/1.1 200") || html.starts_with("HTTP/1.0 200"), "the link's page: {html}");
+    let anchor = html.find("data-testid=\"open-app\"").unwrap_or_else(|| panic!("no « Ouvrir dans l'application » on the page:\n{html}"));
+    let href = html[..anchor].rfind("href=\"").expect("its address") + 6;
+    let link = html[href..href + html[href..].find('"').unwrap()].replace("&#38;", "&").replace("&amp;", "&");
+    assert!(link.starts_with("borne://reset?token="), "{link}");
+    link
 }
 
 /// Where the screenshots of the screens are kept (committed, listed in

@@ -217,7 +217,7 @@ fn forgotten_password_at_a_kiosk_mpn_steps_4_to_10() {
         assert_eq!(mail["subject"], "Réinitialisation de mot de passe");
         let text = mail["text"].as_str().unwrap_or_default();
         let code = six_digit_code(text);
-        let link = reset_link(text);
+        let link = reset_link(text).await;
 
         // At a kiosk the code replaces the link (step 7). A wrong one first.
         app.type_in(FORGOT_SENT, "reset-code", wrong_code(&code)).await?;
@@ -308,7 +308,7 @@ fn reset_link_opened_at_home_shows_the_reset_screen() {
         };
         client.forgot_password(&req).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let mail = backend.last_message(&m.email, 0).await?;
-        let link = reset_link(&mail);
+        let link = reset_link(&mail).await;
         let code = six_digit_code(&mail);
 
         // Step 7 at home: the link opens the app on the reset step.
@@ -466,7 +466,7 @@ fn unlock_by_email_when_it_is_the_only_usable_channel() {
         assert_eq!(mail["kind"], "unlock_by_email");
         let text = mail["text"].as_str().unwrap_or_default();
         let code = six_digit_code(text);
-        let link = reset_link(text);
+        let link = reset_link(text).await;
 
         app.type_in(UNLOCK_SENT, "unlock-code", wrong_code(&code)).await?;
         app.click_in(UNLOCK_SENT, "unlock-code-submit").await?;

@@ -11,6 +11,7 @@
 //! content/guides/<profile>/<procedure>.<lang>.toml   login, forgot, unlock, register
 //! content/guides/<profile>/help.<lang>.toml
 //! content/messages/<profile>.<lang>.toml              the server's e-mails and SMS
+//! content/pages/<profile>.<lang>.toml                 the server's web pages (e-mail links)
 //! ```
 //!
 //! No Tauri here: the app's commands call [`profile`], [`guides`] and
@@ -20,6 +21,7 @@ pub mod accepted;
 pub mod errors;
 pub mod messages;
 pub mod notices;
+pub mod pages;
 pub mod speech;
 
 use borne_core::support::Support;

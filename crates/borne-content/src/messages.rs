@@ -186,7 +186,7 @@ fn placeholders(template: &str) -> Result<Vec<&str>, String> {
     Ok(names)
 }
 
-fn check(template: &str, allowed: &[&str], required: &[&str]) -> Result<(), String> {
+pub(crate) fn check(template: &str, allowed: &[&str], required: &[&str]) -> Result<(), String> {
     let names = placeholders(template)?;
     if let Some(unknown) = names.iter().find(|n| !allowed.contains(n)) {
         return Err(format!("unknown placeholder {{{unknown}}} (allowed: {})", allowed.join(", ")));
@@ -200,7 +200,7 @@ fn check(template: &str, allowed: &[&str], required: &[&str]) -> Result<(), Stri
 /// `template` with each `{name}` replaced by its value in `values`, in one
 /// allocation of the final size (the text may hold a code: no copies left
 /// behind by a growing buffer).
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
+pub(crate) fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let value = |name: &str| values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
     let pieces = || {
         let mut out: Vec<&str> = Vec::new();

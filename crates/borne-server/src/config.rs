@@ -4,7 +4,8 @@ use borne_core::support::Support;
 use borne_core::Secret;
 use std::time::Duration;
 
-/// Where the e-mail's link leads: the app's reset step (deep link).
+/// The app's deep link to its reset step, which the web pages offer
+/// (« Ouvrir dans l'application Borne Adhérent »); the token is appended.
 pub const DEFAULT_RESET_LINK_BASE: &str = "borne://reset?token=";
 /// The insurer profile (`content/profiles/`) whose wording the messages use
 /// when none is configured.
@@ -34,9 +35,15 @@ pub struct ServerConfig {
     /// it, the same on every replica, so that messages queued before a
     /// restart can still be sent.
     pub outbox_key: Secret,
-    /// The start of the link sent by e-mail; the token is appended. The app
-    /// registers the `borne://` scheme (deep link to the reset step).
+    /// The start of the app's deep link (`borne://reset?token=`), offered by
+    /// the web pages to members who have the app; the token is appended.
     pub reset_link_base: String,
+    /// The insurer's public address of this server (`https://…`, or
+    /// `http://` on loopback), where the e-mails' links lead: the web pages
+    /// that set a new password (`/compte/mot-de-passe`, `crate::http::pages`).
+    /// Unset, [`crate::spawn`] uses the address it listens on (the demo
+    /// server's own loopback address).
+    pub public_url: Option<String>,
     /// E-mail (SMTP), SMS (HTTP gateway) and, in demo mode only, the outbox.
     pub delivery: crate::delivery::DeliveryConfig,
     /// Kiosk enrolment secret, admin token, device-key secret.
@@ -68,11 +75,47 @@ impl Default for ServerConfig {
             pepper: random_pepper(),
             outbox_key: random_pepper(),
             reset_link_base: DEFAULT_RESET_LINK_BASE.into(),
+            public_url: None,
             delivery: crate::delivery::DeliveryConfig::default(),
             devices: crate::devices::DeviceConfig::default(),
             throttle: crate::throttle::ThrottleConfig::default(),
             trusted_proxies: Vec::new(),
             metrics_from: vec!["127.0.0.0/8".parse().expect("a network"), "::1/128".parse().expect("a network")],
+        }
+    }
+}
+
+/// `url` checked as a public address: `https://host[:port][/path]`, or
+/// `http://` to a loopback host (a demo, a test); no query, no fragment.
+/// Answered without its trailing `/`.
+pub fn public_url(url: &str) -> anyhow::Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| anyhow::anyhow!("public_url {url:?} is not an http(s):// address"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let hostname = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    anyhow::ensure!(!hostname.is_empty() && !rest.contains(['?', '#', ' ', '"', '<', '>', '\\']), "public_url {url:?} is not an address like https://adherents.example.fr");
+    let loopback = hostname == "localhost" || hostname.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    match scheme {
+        "https" => Ok(url.to_owned()),
+        "http" if loopback => Ok(url.to_owned()),
+        _ => anyhow::bail!("public_url {url:?} must start with https:// (http:// only on loopback)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn public_urls_are_https_or_loopback() {
+        assert_eq!(super::public_url("https://adherents.mpn.example/").unwrap(), "https://adherents.mpn.example");
+        assert_eq!(super::public_url("https://mpn.example:8443/espace").unwrap(), "https://mpn.example:8443/espace");
+        assert_eq!(super::public_url("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(super::public_url("http://[::1]:8080").unwrap(), "http://[::1]:8080");
+        assert_eq!(super::public_url("http://localhost:1").unwrap(), "http://localhost:1");
+        for bad in ["http://adherents.mpn.example", "ftp://x.example", "adherents.mpn.example", "https://", "https://x.example/?a=1", "https://x.example/#f"] {
+            assert!(super::public_url(bad).is_err(), "{bad}");
         }
     }
 }

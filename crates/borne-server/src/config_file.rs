@@ -8,6 +8,10 @@
 //! listen = "0.0.0.0:8443"
 //! database_url = "postgres://borne@db.internal/borne"
 //! session_ttl_secs = 1800
+//! # Where the e-mails' links lead: this server's public address (the
+//! # member's browser opens its /compte/mot-de-passe pages there).
+//! public_url = "https://adherents.mpn.example"
+//! # The app's deep link, offered by those pages to members who have the app.
 //! reset_link_base = "borne://reset?token="
 //! # The reverse proxies whose X-Forwarded-For is believed (none by default).
 //! trusted_proxies = ["10.0.0.0/8", "192.0.2.10"]
@@ -45,7 +49,7 @@
 //! ```
 //!
 //! Environment: `BORNE_LISTEN`, `BORNE_DATABASE_URL`, `BORNE_SESSION_TTL_SECS`,
-//! `BORNE_RESET_LINK_BASE`, `BORNE_PEPPER`, `BORNE_OUTBOX_KEY`, `BORNE_ENROLMENT_SECRET`,
+//! `BORNE_PUBLIC_URL`, `BORNE_RESET_LINK_BASE`, `BORNE_PEPPER`, `BORNE_OUTBOX_KEY`, `BORNE_ENROLMENT_SECRET`,
 //! `BORNE_ADMIN_TOKEN`, `BORNE_DEVICE_KEY_SECRET`, `BORNE_SMTP_PASSWORD`,
 //! `BORNE_SMS_GATEWAY_TOKEN`, `BORNE_PROFILE`, `BORNE_LANGUAGE`, `BORNE_SUPPORT_INSURER`, `BORNE_SUPPORT_PHONE`,
 //! `BORNE_SUPPORT_CHAT`, `BORNE_TRUSTED_PROXIES` (comma-separated).
@@ -81,6 +85,7 @@ struct ServerSection {
     database_url: Option<String>,
     session_ttl_secs: Option<u64>,
     reset_link_base: Option<String>,
+    public_url: Option<String>,
     pepper: Option<Secret>,
     outbox_key: Option<Secret>,
     trusted_proxies: Option<Vec<String>>,
@@ -168,6 +173,9 @@ pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow
     }
     if let Some(base) = var("BORNE_RESET_LINK_BASE").or(file.server.reset_link_base) {
         server.reset_link_base = base;
+    }
+    if let Some(url) = var("BORNE_PUBLIC_URL").or(file.server.public_url) {
+        server.public_url = Some(crate::config::public_url(&url).context("server.public_url (BORNE_PUBLIC_URL)")?);
     }
     if let Some(p) = var("BORNE_PEPPER").map(Secret::new).or(file.server.pepper) {
         anyhow::ensure!(p.expose().len() >= 32, "the pepper must be at least 32 characters");
@@ -370,6 +378,10 @@ mod tests {
         assert!(!defaults.server.devices.require_signature);
         assert!(defaults.server.devices.enrolment_secret.is_none());
         assert!(!defaults.server.delivery.outbox, "the outbox is never on by default");
+        assert!(defaults.server.public_url.is_none(), "spawn uses the address it listens on");
+        assert!(load(None, env(&[("BORNE_PUBLIC_URL", "http://adherents.mpn.example")])).is_err(), "http:// only on loopback");
+        let f = file("[server]\npublic_url = \"https://adherents.mpn.example/\"\n");
+        assert_eq!(load(Some(f.path()), env(&[])).unwrap().server.public_url.as_deref(), Some("https://adherents.mpn.example"));
     }
 
     /// A file that does not parse is named with its line, never quoted: the

@@ -140,6 +140,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 config.delivery.outbox = true;
             }
             let listen = listen.or(settings.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+            if config.public_url.is_none() && !listen.ip().is_loopback() {
+                tracing::warn!(%listen, "no public_url (BORNE_PUBLIC_URL): the e-mails' links lead to the listening address");
+            }
             let server = borne_server::spawn(db.clone(), listen, config).await?;
             shutdown_signal().await;
             tracing::info!("shutting down");

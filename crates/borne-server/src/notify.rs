@@ -13,12 +13,18 @@ use crate::temporary_passwords::TEMPORARY_PASSWORD_TTL_SECS;
 use borne_core::contact::metropolitan_mobile;
 use borne_core::Secret;
 
-/// The link of an e-mail: `reset_link_base` then the token; an unlock's
-/// link says so (`&procedure=unlock`), so that an app restarted since the
-/// member asked does not present it as a forgotten password.
-fn link(base: &str, proof: &IssuedProof, unlock: bool) -> String {
-    let marker = if unlock { "&procedure=unlock" } else { "" };
-    format!("{base}{}{marker}", proof.token.expose())
+/// The link of an e-mail: the web page on the insurer's public site that
+/// sets a new password ([`crate::http::pages`]), which works wherever the
+/// member reads the e-mail and offers the app's `borne://` link in turn.
+/// The page learns the procedure (reset, unlock) from the proof itself.
+fn link(public_url: &str, proof: &IssuedProof) -> String {
+    crate::http::pages::link(public_url, &proof.token)
+}
+
+fn public_url(state: &AppState) -> String {
+    // spawn() sets it (the listening address when unconfigured); a router
+    // built by hand without it links to loopback.
+    state.config.public_url.clone().unwrap_or_else(|| "http://127.0.0.1".into())
 }
 
 /// An e-mail carrying `proof`, valid as long as the proof.
@@ -34,17 +40,17 @@ fn proof_email(m: &MemberRecord, proof: &IssuedProof, message: Message) -> Outgo
 }
 
 pub(crate) fn reset_password(state: &AppState, m: &MemberRecord) -> impl FnOnce(&IssuedProof) -> Outgoing {
-    let (base, m) = (state.config.reset_link_base.clone(), m.clone());
+    let (base, m) = (public_url(state), m.clone());
     move |proof| {
-        let msg = Message::ResetPassword { first_name: m.first_name.clone(), link: link(&base, proof, false), code: proof.code.expose().to_owned() };
+        let msg = Message::ResetPassword { first_name: m.first_name.clone(), link: link(&base, proof), code: proof.code.expose().to_owned() };
         proof_email(&m, proof, msg)
     }
 }
 
 pub(crate) fn unlock_by_email(state: &AppState, m: &MemberRecord) -> impl FnOnce(&IssuedProof) -> Outgoing {
-    let (base, m) = (state.config.reset_link_base.clone(), m.clone());
+    let (base, m) = (public_url(state), m.clone());
     move |proof| {
-        let msg = Message::UnlockByEmail { first_name: m.first_name.clone(), link: link(&base, proof, true), code: proof.code.expose().to_owned() };
+        let msg = Message::UnlockByEmail { first_name: m.first_name.clone(), link: link(&base, proof), code: proof.code.expose().to_owned() };
         proof_email(&m, proof, msg)
     }
 }

@@ -51,11 +51,16 @@ impl RunningServer {
 
 /// Binds `listen` (port 0 picks a free port) and serves the API over `db` in
 /// a tokio task. The database must be migrated already.
-pub async fn spawn(db: Db, listen: SocketAddr, config: ServerConfig) -> anyhow::Result<RunningServer> {
-    let state = AppState::new(db, config)?;
-    let metrics = state.metrics();
+/// Without a `public_url`, the e-mails' links lead to the address it
+/// listens on (`http://127.0.0.1:<port>` for the demo server).
+pub async fn spawn(db: Db, listen: SocketAddr, mut config: ServerConfig) -> anyhow::Result<RunningServer> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
+    if config.public_url.is_none() {
+        config.public_url = Some(format!("http://{addr}"));
+    }
+    let state = AppState::new(db, config)?;
+    let metrics = state.metrics();
     let (stop, stopped) = oneshot::channel::<()>();
     let maintenance = crate::maintenance::spawn(state.clone());
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);

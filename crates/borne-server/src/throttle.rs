@@ -97,7 +97,7 @@ impl Default for ThrottleConfig {
 /// The endpoints where secrets are guessed or messages are sent.
 pub fn is_sensitive(path: &str) -> bool {
     let path = path.trim_end_matches('/');
-    matches!(path, "/v1/login" | "/v1/register" | "/v1/devices")
+    matches!(path, "/v1/login" | "/v1/register" | "/v1/devices" | "/compte/mot-de-passe")
         || path.starts_with("/v1/unlock")
         || ["/v1/password/", "/v1/codes/", "/v1/admin/"].iter().any(|p| path.starts_with(p))
 }

@@ -214,13 +214,17 @@ async fn session_token(server: &Server) -> String {
     answer.json().and_then(|b| b["token"].as_str().map(str::to_owned)).expect("token")
 }
 
+/// The documented field names of `op`'s request body.
+fn body_fields(doc: &Value, op: &Operation) -> Vec<String> {
+    op.request_schema_name()
+        .map(|name| doc["components"]["schemas"][&name]["properties"].as_object().unwrap().keys().cloned().collect())
+        .unwrap_or_default()
+}
+
 fn fuzz(path: &str) {
     let doc = document();
     let op = operation(&doc, "post", path);
-    let fields: Vec<String> = op
-        .request_schema_name()
-        .map(|name| doc["components"]["schemas"][&name]["properties"].as_object().unwrap().keys().cloned().collect())
-        .unwrap_or_default();
+    let fields = body_fields(&doc, &op);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let server = rt.block_on(Server::start());
     let bearer = if op.schemes(&doc).iter().any(|s| s == "sessionToken") { Some(rt.block_on(session_token(&server))) } else { None };
@@ -237,7 +241,9 @@ fn fuzz(path: &str) {
 }
 
 /// The operations fuzzed below; the document may not have more.
-const FUZZED: [&str; 11] = [
+const FUZZED: [&str; 13] = [
+    "/compte/mot-de-passe",
+    "/compte/regles",
     "/v1/login",
     "/v1/logout",
     "/v1/password/forgot",
@@ -263,6 +269,88 @@ fn every_post_operation_of_the_document_is_fuzzed() {
 #[test]
 fn login() {
     fuzz("/v1/login");
+}
+
+/// The anti-CSRF value the fuzzed page forms carry, in the field and in the
+/// cookie, so that most posts reach the form's parsing and the link's check.
+const CSRF: &str = "QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ";
+
+/// The web pages' forms (`application/x-www-form-urlencoded`, HTML answers):
+/// arbitrary bytes, or the documented fields holding arbitrary or plausible
+/// values, with the page's cookie most of the time. Whatever the body: no
+/// 5xx, a documented status and media type, and the answer never quotes
+/// what was submitted.
+fn fuzz_page(path: &str) {
+    let doc = document();
+    let op = operation(&doc, "post", path);
+    let fields = body_fields(&doc, &op);
+    let form = shaped_object(fields).prop_map(|v| {
+        let pairs: Vec<(String, String)> = v
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), if k == "csrf" { CSRF.to_owned() } else { v.as_str().map_or_else(|| v.to_string(), str::to_owned) }))
+            .collect();
+        pairs
+    });
+    let bodies = prop_oneof![
+        3 => form.prop_map(|pairs| (serde_urlencoded_pairs(&pairs), Some("application/x-www-form-urlencoded"))),
+        1 => prop::collection::vec(any::<u8>(), 0..256).prop_map(|b| (b, Some("application/x-www-form-urlencoded"))),
+        1 => any::<String>().prop_map(|s| (s.into_bytes(), None)),
+    ];
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let server = rt.block_on(Server::start());
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(CASES);
+    let mut runner = TestRunner::new(Config { cases, max_shrink_iters: 200, failure_persistence: None, ..Config::default() });
+    let result = runner.run(&(bodies, prop::bool::weighted(0.8)), |((bytes, content_type), with_cookie)| {
+        let answer = rt.block_on(async {
+            let mut req = server.http.post(server.url(&op.path)).body(bytes.clone());
+            if let Some(ct) = content_type {
+                req = req.header("content-type", ct);
+            }
+            if with_cookie {
+                req = req.header("cookie", format!("borne-formulaire={CSRF}"));
+            }
+            WireAnswer::read(req.send().await.expect("server answers")).await
+        });
+        prop_assert!(answer.status < 500, "{} answered {}: {}", op.name(), answer.status, answer.text);
+        let submitted = submitted_strings(&Body::Raw { bytes: bytes.clone(), content_type: None });
+        let decoded: Vec<(String, String)> = serde_urlencoded_decode(&bytes);
+        for typed in submitted.iter().cloned().chain(decoded.into_iter().flat_map(|(k, v)| [k, v])) {
+            let typed = typed.trim();
+            if typed.chars().count() >= 6 && typed != CSRF {
+                prop_assert!(!answer.text.contains(typed), "{}: the answer quotes the input {typed:?}", op.name());
+            }
+        }
+        check_answer(&doc, &op, &answer).map_err(TestCaseError::fail)
+    });
+    rt.block_on(server.running.shutdown());
+    if let Err(e) = result {
+        panic!("{}: {e}", op.name());
+    }
+}
+
+/// `key=value&…`, percent-encoded as a browser's form.
+fn serde_urlencoded_pairs(pairs: &[(String, String)]) -> Vec<u8> {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        out.append_pair(k, v);
+    }
+    out.finish().into_bytes()
+}
+
+fn serde_urlencoded_decode(bytes: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+#[test]
+fn password_page_form() {
+    fuzz_page("/compte/mot-de-passe");
+}
+
+#[test]
+fn password_page_rules() {
+    fuzz_page("/compte/regles");
 }
 
 #[test]

@@ -169,6 +169,7 @@ fn the_documents_examples_match_their_schemas() {
 }
 
 const JSON: &str = "application/json";
+const FORM: &str = "application/x-www-form-urlencoded";
 
 /// One request body of each operation that takes one, by method, path and
 /// media type: for the API, built from `borne_api`'s wire types as the
@@ -239,6 +240,14 @@ fn sample_request_bodies() -> Vec<(&'static str, &'static str, &'static str, Val
             JSON,
             body(serde_json::to_value(HeartbeatRequest { version: "0.1.0".into(), healthy: true, detail: None })),
         ),
+        // The web pages' forms, as a browser posts them (their fields, all strings).
+        (
+            "post",
+            "/compte/mot-de-passe",
+            FORM,
+            json!({ "token": "jeton", "csrf": "formulaire", "new_password": "Nouveau2025x", "new_password_confirmation": "Nouveau2025x" }),
+        ),
+        ("post", "/compte/regles", FORM, json!({ "token": "jeton", "csrf": "formulaire", "password": "Nouveau2025x", "confirmation": "Nouveau" })),
     ]
 }
 

@@ -71,10 +71,30 @@ pub fn temporary_password_in(sms: &str) -> String {
     after.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| !w.is_empty()).unwrap().to_owned()
 }
 
-/// The `borne://reset?token=…` link of an e-mail.
-pub fn link_in(text: &str) -> String {
-    let start = text.find("borne://reset?token=").expect("a reset link");
-    text[start..].split(|c: char| c.is_whitespace()).next().unwrap().to_owned()
+/// The app's link of an e-mail, as a member who has the app gets it: the
+/// e-mail's link is the server's web page (`…/compte/mot-de-passe?token=…`),
+/// which offers « Ouvrir dans l'application Borne Adhérent », the
+/// `borne://reset?token=…` link read here from that page.
+pub async fn link_in(text: &str) -> String {
+    let start = text.find("http://").expect("the page's link in the e-mail");
+    let page = text[start..].split(char::is_whitespace).next().unwrap().to_owned();
+    assert!(page.contains("/compte/mot-de-passe?token="), "{page}");
+    let html = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let rest = page.strip_prefix("http://").unwrap();
+        let (host, path) = rest.split_at(rest.find('/').unwrap());
+        let mut stream = std::net::TcpStream::connect(host).expect("the server's page");
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap();
+    assert!(html.starts_with("HTTP/1.0 200") || html.starts_with("HTTP/1.1 200"), "{html}");
+    let anchor = html.find("data-testid=\"open-app\"").expect("« Ouvrir dans l'application Borne Adhérent »");
+    let href = html[..anchor].rfind("href=\"").expect("its address") + 6;
+    html[href..href + html[href..].find('"').unwrap()].replace("&#38;", "&").replace("&amp;", "&")
 }
 
 /// A code that is not `code`.

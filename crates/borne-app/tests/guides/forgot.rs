@@ -88,7 +88,7 @@ async fn the_reset_link_opened_at_home_shows_the_reset_step_of_the_forgotten_pas
     // Asked from elsewhere (the web site): nothing under way in the app.
     let req = borne_api::ForgotPasswordRequest { identifier: JEANNE_NIR.into(), member_number: JEANNE_NUMBER.into(), email: JEANNE_EMAIL.into() };
     h.client.forgot_password(&req).await.unwrap();
-    let link = link_in(&h.message_to(JEANNE_EMAIL, 0).await);
+    let link = link_in(&h.message_to(JEANNE_EMAIL, 0).await).await;
     assert!(h.app.open_link(&["borne://other"]).await.is_none());
     let opened = h.app.open_link(&[link.as_str()]).await.unwrap();
     assert_eq!(opened.screen, "reset");

@@ -53,7 +53,7 @@ async fn the_unlock_e_mail_link_opens_the_unlock_procedure_not_the_forgotten_pas
     let h = start().await;
     h.block(MARC_NIR).await;
     h.app.unlock(MARC_NIR, MARC_BIRTH).await.unwrap();
-    let link = link_in(&h.message_to(MARC_EMAIL, 0).await);
+    let link = link_in(&h.message_to(MARC_EMAIL, 0).await).await;
     let opened = h.app.open_link(&[link.as_str()]).await.unwrap();
     let stepper = opened.stepper.clone().unwrap();
     assert_eq!(stepper.procedure, borne_content::Procedure::Unlock);
@@ -76,7 +76,7 @@ async fn an_unlock_link_opened_after_a_restart_is_not_a_forgotten_password() {
     let h = start().await;
     h.block(MARC_NIR).await;
     h.app.unlock(MARC_NIR, MARC_BIRTH).await.unwrap();
-    let link = link_in(&h.message_to(MARC_EMAIL, 0).await);
+    let link = link_in(&h.message_to(MARC_EMAIL, 0).await).await;
     assert!(link.ends_with("&procedure=unlock"), "{link}");
 
     let restarted = borne_app::App::with_clock(h.client.clone(), borne_content::profile("mgen").unwrap(), h.clock.clone());

@@ -27,3 +27,24 @@ pub(crate) async fn reset(state: &AppState, req: ResetPasswordRequest) -> Result
     tracing::info!(member_id = member.id, purpose = %proof.purpose, outcome = "password_set", "password reset");
     Ok(())
 }
+
+/// What a link's web page needs before the member types anything: what the
+/// proof was issued for and what the new password must not contain (its
+/// live checklist). Nothing is consumed.
+pub(crate) struct LinkStatus {
+    pub(crate) purpose: borne_api::Purpose,
+    pub(crate) info: borne_core::password::PersonalInfo,
+}
+
+/// The status of the link carrying `token`; `None` when it is unknown, used
+/// or expired (one answer for the three: a page says the same).
+pub(crate) async fn link_status(state: &AppState, token: &borne_core::Secret) -> Result<Option<LinkStatus>, Failure> {
+    use borne_api::Purpose;
+    let Some(proof) = state.db.live_proof(token).await? else { return Ok(None) };
+    let purpose = [Purpose::Reset, Purpose::Unlock, Purpose::Registration]
+        .into_iter()
+        .find(|p| crate::proofs::purpose_name(*p) == proof.purpose)
+        .ok_or_else(|| anyhow::anyhow!("a proof of an unknown purpose"))?;
+    let Some(member) = state.db.member_by_id(proof.member_id).await? else { return Ok(None) };
+    Ok(Some(LinkStatus { purpose, info: member.personal_info() }))
+}

@@ -11,6 +11,7 @@ mod flows;
 mod health;
 mod login;
 pub mod middleware;
+pub(crate) mod pages;
 mod session;
 
 use crate::state::AppState;
@@ -42,6 +43,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(flows::unlock_send))
         .routes(routes!(flows::register))
         .merge(devices::api_routes())
+        .merge(pages::routes())
 }
 
 /// Every route of the API, ready to serve (with
