@@ -6,6 +6,8 @@
 //! with no unlock under way (the app was restarted since) opens the new
 //! password form without the forgotten password's steps: the app does not
 //! know the member's NIR any more, so the form ends with « Se connecter ».
+//! A registration e-mail's link (`…&procedure=registration`) opens the
+//! registration's password step, under way or not.
 //! Any other link is a forgotten password at its reset step (MPN step 8).
 //! The token stays here; the UI learns which screen and step to show.
 //! Nothing of the link is logged.
@@ -25,6 +27,8 @@ pub struct ResetLink {
     pub token: Secret,
     /// An unlock e-mail's link (`procedure=unlock`).
     pub unlock: bool,
+    /// A registration e-mail's link (`procedure=registration`).
+    pub registration: bool,
 }
 
 /// The token of a reset link, if `url` is one: `borne://reset?token=X` with X
@@ -42,15 +46,16 @@ pub fn reset_link(url: &str) -> Option<ResetLink> {
     let token = url.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| Secret::new(v.into_owned()))?;
     let t = token.expose();
     let well_formed = (16..=256).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    let unlock = url.query_pairs().any(|(k, v)| k == "procedure" && v == "unlock");
-    well_formed.then_some(ResetLink { token, unlock })
+    let procedure = |name: &str| url.query_pairs().any(|(k, v)| k == "procedure" && v == name);
+    let (unlock, registration) = (procedure("unlock"), procedure("registration"));
+    well_formed.then_some(ResetLink { token, unlock, registration })
 }
 
 impl App {
     /// The first reset link among `urls`: the procedure it continues, kept
     /// for the UI (`take_link`) and returned (for the `deep-link` event).
     pub async fn open_link<S: AsRef<str>>(&self, urls: &[S]) -> Option<Opened> {
-        let Some(ResetLink { token, unlock }) = urls.iter().find_map(|u| reset_link(u.as_ref())) else {
+        let Some(ResetLink { token, unlock, registration }) = urls.iter().find_map(|u| reset_link(u.as_ref())) else {
             tracing::warn!("a link the app does not handle was ignored");
             return None;
         };
@@ -69,6 +74,10 @@ impl App {
             let restarted_unlock = !continues && unlock;
             if restarted_unlock {
                 *p = Procedure::at(Kind::Unlock, At::Step(ids::UNLOCK_CHANGE));
+            } else if !continues && registration {
+                // A registration's link, no registration under way (asked
+                // on the web site, or before a restart): its password step.
+                *p = Procedure::at(Kind::Register, At::Step(ids::REGISTER_CODE));
             } else if !continues {
                 *p = Procedure::at(Kind::Forgot, At::Step(ids::FORGOT_RESET));
             }
@@ -124,5 +133,8 @@ mod tests {
         assert!(!reset_link("borne://reset?token=AbC_def-0123456789xyz").unwrap().unlock);
         assert!(!reset_link("borne://reset?token=AbC_def-0123456789xyz&procedure=forgot").unwrap().unlock);
         assert_eq!(token("borne://reset?token=AbC_def-0123456789xyz&procedure=unlock").as_deref(), Some("AbC_def-0123456789xyz"));
+        let registration = reset_link("borne://reset?token=AbC_def-0123456789xyz&procedure=registration").unwrap();
+        assert!(registration.registration && !registration.unlock);
+        assert!(!reset_link("borne://reset?token=AbC_def-0123456789xyz").unwrap().registration);
     }
 }

@@ -24,7 +24,8 @@ pub enum MessageKind {
     UnlockByEmail,
     /// MGEN unlock by SMS: a temporary password.
     UnlockTemporaryPassword,
-    /// "Pas encore inscrit ?": the activation code.
+    /// "Pas encore inscrit ?": the activation code (at a kiosk, in the app)
+    /// and a link (at home).
     RegistrationCode,
     /// After a reset or a change of password.
     PasswordChanged,
@@ -64,7 +65,7 @@ impl MessageKind {
         match self {
             MessageKind::ResetPassword | MessageKind::UnlockByEmail => &["link", "code"],
             MessageKind::UnlockTemporaryPassword => &["temporary_password"],
-            MessageKind::RegistrationCode => &["code"],
+            MessageKind::RegistrationCode => &["link", "code"],
             MessageKind::PasswordChanged => &[],
         }
     }
@@ -74,7 +75,7 @@ impl MessageKind {
         match self {
             MessageKind::ResetPassword | MessageKind::UnlockByEmail => &["first_name", "link", "code"],
             MessageKind::UnlockTemporaryPassword => &["temporary_password"],
-            MessageKind::RegistrationCode => &["first_name", "code"],
+            MessageKind::RegistrationCode => &["first_name", "link", "code"],
             MessageKind::PasswordChanged => &["first_name"],
         }
     }

@@ -55,10 +55,10 @@ pub(crate) fn unlock_by_email(state: &AppState, m: &MemberRecord) -> impl FnOnce
     }
 }
 
-pub(crate) fn registration_code(m: &MemberRecord) -> impl FnOnce(&IssuedProof) -> Outgoing {
-    let m = m.clone();
+pub(crate) fn registration_code(state: &AppState, m: &MemberRecord) -> impl FnOnce(&IssuedProof) -> Outgoing {
+    let (base, m) = (public_url(state), m.clone());
     move |proof| {
-        let msg = Message::RegistrationCode { first_name: m.first_name.clone(), code: proof.code.expose().to_owned() };
+        let msg = Message::RegistrationCode { first_name: m.first_name.clone(), link: link(&base, proof), code: proof.code.expose().to_owned() };
         proof_email(&m, proof, msg)
     }
 }

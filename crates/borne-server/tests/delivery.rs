@@ -20,7 +20,7 @@ const JEANNE_EMAIL: &str = "jeanne.martin@exemple.fr";
 const JEANNE_MOBILE: &str = "+33612345678";
 /// A reset link as the server builds it: 32 random bytes, base64url. Its `=`
 /// and length force quoted-printable escapes and soft line breaks.
-const LINK: &str = "borne://reset?token=Qm9ybmUtQWRoZXJlbnQtcmVzZXQtdG9rZW4tMDEyMzQ1Njc";
+const LINK: &str = "https://adherents.mpn.example/compte/mot-de-passe?token=Qm9ybmUtQWRoZXJlbnQtcmVzZXQtdG9rZW4tMDEyMzQ1Njc";
 const CODE: &str = "482915";
 const TEMPORARY_PASSWORD: &str = "Hk7mPq2wXz";
 
@@ -211,7 +211,7 @@ async fn the_outbox_keeps_every_message_newest_last() {
 async fn the_outbox_keeps_the_last_200() {
     let delivery = outbox_only();
     for i in 0..OUTBOX_CAPACITY + 5 {
-        let msg = Message::RegistrationCode { first_name: "Jeanne".into(), code: format!("{i:06}") };
+        let msg = Message::RegistrationCode { first_name: "Jeanne".into(), link: LINK.into(), code: format!("{i:06}") };
         delivery.email(JEANNE_EMAIL, &msg).await.unwrap();
     }
     let entries = delivery.outbox().unwrap();
@@ -321,7 +321,7 @@ fn all_messages() -> Vec<Message> {
         reset_password(),
         Message::UnlockByEmail { first_name: "Jeanne".into(), link: LINK.into(), code: CODE.into() },
         temporary_password(),
-        Message::RegistrationCode { first_name: "Jeanne".into(), code: CODE.into() },
+        Message::RegistrationCode { first_name: "Jeanne".into(), link: LINK.into(), code: CODE.into() },
         Message::PasswordChanged { first_name: "Jeanne".into() },
     ]
 }
@@ -372,13 +372,14 @@ fn the_temporary_password_sms_is_one_gsm_sms() {
 
 #[test]
 fn the_registration_code_is_explained() {
-    let r = Message::RegistrationCode { first_name: "Paul".into(), code: CODE.into() }.render(&Support::default());
+    let r = Message::RegistrationCode { first_name: "Paul".into(), link: LINK.into(), code: CODE.into() }.render(&Support::default());
     assert_eq!(r.subject.as_deref(), Some("Votre code d'activation"));
     let t = &r.text;
     assert!(t.starts_with("Bonjour Paul,\n"), "{t}");
     assert!(t.contains(&format!("Votre code d'activation est :\n{CODE}\n")), "{t}");
     assert!(t.contains("valable 30 minutes") && t.contains("terminer votre inscription"), "{t}");
     assert!(t.contains("aucun compte ne sera créé"), "{t}");
+    assert!(t.contains(&format!("en cliquant sur ce lien (valable 30 minutes lui aussi) :\n{LINK}\n")), "at home, the link: {t}");
 }
 
 #[test]

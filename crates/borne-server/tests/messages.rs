@@ -73,10 +73,10 @@ fn the_default_server_writes_as_mpn_in_french() {
 
 fn all_messages() -> Vec<Message> {
     vec![
-        Message::ResetPassword { first_name: "Jeanne".into(), link: "borne://reset?token=t".into(), code: "123456".into() },
-        Message::UnlockByEmail { first_name: "Jeanne".into(), link: "borne://reset?token=t".into(), code: "123456".into() },
+        Message::ResetPassword { first_name: "Jeanne".into(), link: "https://adherents.example/compte/mot-de-passe?token=t".into(), code: "123456".into() },
+        Message::UnlockByEmail { first_name: "Jeanne".into(), link: "https://adherents.example/compte/mot-de-passe?token=t".into(), code: "123456".into() },
         Message::UnlockTemporaryPassword { temporary_password: "Tmp-4242".into() },
-        Message::RegistrationCode { first_name: "Jeanne".into(), code: "123456".into() },
+        Message::RegistrationCode { first_name: "Jeanne".into(), link: "https://adherents.example/compte/mot-de-passe?token=t".into(), code: "123456".into() },
         Message::PasswordChanged { first_name: "Jeanne".into() },
     ]
 }

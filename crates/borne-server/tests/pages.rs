@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 on_each_backend! {
     a_reset_link_opens_the_form_which_sets_the_password,
     an_unlock_link_unblocks_the_account_and_offers_the_unlock_in_the_app,
+    a_registration_link_sets_the_first_password,
     used_expired_and_unknown_links_get_the_same_page_with_the_next_step,
     a_post_without_the_pages_cookie_or_from_another_site_changes_nothing,
     the_live_checklist_follows_borne_core_with_the_members_information,
@@ -174,6 +175,24 @@ async fn an_unlock_link_unblocks_the_account_and_offers_the_unlock_in_the_app(ba
     assert_eq!(done.status, StatusCode::OK, "{}", done.html);
     assert!(done.html.contains("Votre compte est débloqué"), "{}", done.html);
     assert_eq!(s.login(PAUL.nir, NEW).await.status, StatusCode::OK, "unblocked, the new password logs in");
+}
+
+async fn a_registration_link_sets_the_first_password(backend: Backend) {
+    let s = TestServer::with_outbox(&backend).await;
+    let (nir, email) = ("291077505612367", "lucie.bernard@exemple.fr");
+    let form = json!({ "nir": nir, "member_number": "MPN-000789", "birthdate": "12/07/1991", "email": email });
+    assert_eq!(s.http.post(s.url("/v1/register")).json(&form).send().await.unwrap().status(), StatusCode::ACCEPTED);
+    let mail = message_to(&s, email).await;
+    let link = link_in(&mail, &s);
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let page = get(&s, &link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("Créez votre mot de passe"), "{}", page.html);
+    assert!(page.html.contains(&format!("href=\"borne://reset?token={token}&#38;procedure=registration\"")), "{}", page.html);
+    let done = submit(&s, &page, &page.cookie(), NEW, NEW).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.html);
+    assert!(done.html.contains("Votre Espace adhérent est créé"), "{}", done.html);
+    assert_eq!(s.login(nir, NEW).await.status, StatusCode::OK, "registered, the password logs in");
 }
 
 async fn used_expired_and_unknown_links_get_the_same_page_with_the_next_step(backend: Backend) {

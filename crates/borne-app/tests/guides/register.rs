@@ -20,3 +20,26 @@ async fn registration_with_the_code_then_the_password_then_log_in() {
     assert_eq!(pos(&done.stepper), ("register", 5, 5));
     h.app.login(LUCIE_NIR, secret(NEW)).await.unwrap();
 }
+
+/// The activation e-mail's link, opened in an app where no registration is
+/// under way (asked on the web site, or before a restart): the page offers
+/// « Ouvrir dans l'application » with `&procedure=registration`, which opens
+/// the registration's password step, not the forgotten password's.
+#[tokio::test]
+async fn the_registration_e_mail_link_opens_the_registrations_password_step() {
+    let h = start().await;
+    let req = borne_api::RegisterRequest {
+        nir: LUCIE_NIR.into(),
+        member_number: "MPN-000789".into(),
+        birthdate: "12/07/1991".into(),
+        email: LUCIE_EMAIL.into(),
+    };
+    h.client.register(&req).await.unwrap();
+    let link = link_in(&h.message_to(LUCIE_EMAIL, 0).await).await;
+    assert!(link.ends_with("&procedure=registration"), "{link}");
+    let opened = h.app.open_link(&[link.as_str()]).await.unwrap();
+    assert_eq!(pos(&opened.stepper), ("register", 4, 5));
+    let done = h.app.reset_password(secret(NEW), secret(NEW)).await.unwrap();
+    assert_eq!(pos(&done.stepper), ("register", 5, 5));
+    h.app.login(LUCIE_NIR, secret(NEW)).await.unwrap();
+}

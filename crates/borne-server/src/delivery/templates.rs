@@ -43,8 +43,15 @@ pub enum Message {
     /// MGEN unlock by SMS: a temporary password, to log in with the NIR and
     /// then change the password.
     UnlockTemporaryPassword { temporary_password: String },
-    /// "Pas encore inscrit ?": the activation code.
-    RegistrationCode { first_name: String, code: String },
+    /// "Pas encore inscrit ?": the activation code, and the link of the web
+    /// page that sets the first password (empty in a message queued before
+    /// links were added).
+    RegistrationCode {
+        first_name: String,
+        #[serde(default)]
+        link: String,
+        code: String,
+    },
     /// Sent after a reset or a change of password.
     PasswordChanged { first_name: String },
 }
@@ -130,8 +137,8 @@ impl Message {
                 values.push(("temporary_password", temporary_password));
                 MessageKind::UnlockTemporaryPassword
             }
-            Message::RegistrationCode { first_name, code } => {
-                values.extend([("first_name", first_name.as_str()), ("code", code.as_str())]);
+            Message::RegistrationCode { first_name, link, code } => {
+                values.extend([("first_name", first_name.as_str()), ("link", link.as_str()), ("code", code.as_str())]);
                 MessageKind::RegistrationCode
             }
             Message::PasswordChanged { first_name } => {

@@ -43,7 +43,7 @@ pub(crate) async fn resolve(state: &AppState, request_id: &str, form: &[u8]) -> 
         tracing::info!(outcome = "no_match", "registration request ignored");
         return Ok(());
     };
-    let compose = crate::notify::registration_code(&m);
+    let compose = crate::notify::registration_code(state, &m);
     let issued = state.db.issue_proof(m.id, Purpose::Registration, &state.config.pepper, state.outbox.sealer(), Some(request_id), compose).await?;
     super::report(state, m.id, issued, Event::RegistrationRequested, "registration_email").await;
     Ok(())
