@@ -26,6 +26,7 @@ import { initDemo } from "./js/demo.js";
 import { initKiosk } from "./js/kiosk.js";
 import { configureKeyboard, initKeyboard } from "./js/keyboard.js";
 import { initStatus } from "./js/status.js";
+import { initDisplay } from "./js/display.js";
 import { onWipe } from "./js/wipe.js";
 
 // The steps of the start, for borne-app-bench (README, "App performance").
@@ -80,6 +81,7 @@ function init() {
   initRegister();
   initGuides();
   initKeyboard();
+  initDisplay();
   // The wipe: the next member starts in the app's language.
   onWipe(async (rustDone) => {
     await rustDone;

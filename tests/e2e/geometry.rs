@@ -24,7 +24,8 @@ const NEW: &str = "Colibri-Vert-42";
 
 /// What is checked on one screen state, gathered by the page itself.
 const CHECK: &str = r#"
-const [screenId, required, keyboard] = arguments;
+const [screenId, required, mode] = arguments;
+const keyboard = mode === 'keyboard', enlarged = mode === 'enlarged';
 const problems = [];
 const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
 // Shown to the eye: laid out, not hidden, bigger than the 1 px of a
@@ -53,8 +54,9 @@ function seen(el, what) {
 const dialog = [...document.querySelectorAll('dialog[open]')].pop();
 const scope = dialog || document.querySelector(`[data-testid='${screenId}']`);
 if (!scope) return [`no ${screenId}`];
-if (keyboard) {
-  // The field, its message and the keyboard: checked below.
+if (keyboard || enlarged) {
+  // The field, its message and the keyboard: checked below. Enlarged text
+  // may scroll down, but nothing is cut and nothing goes sideways.
 } else if (dialog) {
   seen(dialog.querySelector('h2'), 'the dialog title');
 } else {
@@ -63,7 +65,27 @@ if (keyboard) {
     if (shown(el) && el.textContent.trim()) seen(el, `the message ${name(el)}`);
   }
 }
-for (const id of required) seen(scope.querySelector(`[data-testid='${id}']`) || document.querySelector(`[data-testid='${id}']`), `[data-testid=${id}]`);
+if (enlarged) {
+  // Inside a box clipped to 1 px (a text for screen readers only).
+  const forEarsOnly = (el) => {
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      const r = a.getBoundingClientRect();
+      if ((r.width <= 1 || r.height <= 1) && getComputedStyle(a).overflow !== 'visible') return true;
+    }
+    return false;
+  };
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!shown(el) || el.matches('input, textarea, .page, [data-page], dialog, .help-panel, .osk *') || forEarsOnly(el)) continue;
+    const style = getComputedStyle(el);
+    if (style.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1) problems.push(`${name(el)} cuts its content (${el.scrollWidth} > ${el.clientWidth} px)`);
+    const r = el.getBoundingClientRect();
+    if (r.right > vw + 1) problems.push(`${name(el)} goes past the right edge (${Math.round(r.right)} > ${vw})`);
+  }
+  for (const id of required) {
+    const el = scope.querySelector(`[data-testid='${id}']`) || document.querySelector(`[data-testid='${id}']`);
+    if (!shown(el)) problems.push(`[data-testid=${id}]: not displayed`);
+  }
+} else for (const id of required) seen(scope.querySelector(`[data-testid='${id}']`) || document.querySelector(`[data-testid='${id}']`), `[data-testid=${id}]`);
 if (keyboard) seen(document.querySelector("[data-testid='osk-key-enter']"), "the keyboard's Entrée");
 if (document.documentElement.scrollWidth > vw + 1) problems.push(`the window scrolls sideways (${document.documentElement.scrollWidth} > ${vw})`);
 const page = document.querySelector('[data-page]');
@@ -76,12 +98,38 @@ struct Walk<'a> {
     app: &'a App,
     geometry: (u32, u32),
     photograph: bool,
+    /// Text at 200 % (and high contrast when true): set again after each
+    /// wipe, which resets them for the next member.
+    enlarged: Option<bool>,
     problems: Vec<String>,
 }
 
 impl Walk<'_> {
     fn label(&self) -> String {
-        format!("{}x{}", self.geometry.0, self.geometry.1)
+        match self.enlarged {
+            None => format!("{}x{}", self.geometry.0, self.geometry.1),
+            Some(false) => format!("{}x{}-text200", self.geometry.0, self.geometry.1),
+            Some(true) => format!("{}x{}-text200-contrast", self.geometry.0, self.geometry.1),
+        }
+    }
+
+    fn mode(&self) -> &'static str {
+        if self.enlarged.is_some() { "enlarged" } else { "kiosk" }
+    }
+
+    /// « Touchez l'écran pour commencer », then the text size and contrast
+    /// of this walk (a wipe has reset them).
+    async fn start(&self) -> Result<()> {
+        self.app.click("attract-start").await?;
+        if let Some(contrast) = self.enlarged {
+            self.app.click("text-size-200").await?;
+            self.app.wait_visible("html[data-text-size='200']").await?;
+            if contrast {
+                self.app.click("high-contrast").await?;
+                self.app.wait_visible("html.high-contrast").await?;
+            }
+        }
+        Ok(())
     }
 
     /// The screen as the member finds it, the keyboard closed: `state` names
@@ -91,7 +139,7 @@ impl Walk<'_> {
         // The keyboard closes when no field has the focus.
         self.app.js("if (document.activeElement && document.activeElement.matches('input')) document.activeElement.blur();").await?;
         self.settle().await?;
-        self.record(state, screen, required, false).await?;
+        self.record(state, screen, required, self.mode()).await?;
         if self.photograph {
             self.app.screenshot(&format!("kiosk-{}-{state}", self.label())).await?;
         }
@@ -105,7 +153,8 @@ impl Walk<'_> {
         el.click().await.with_context(|| format!("tapping {field}"))?;
         self.app.wait_visible("[data-testid='osk']").await?;
         self.settle().await?;
-        self.record(&format!("{state} (keyboard open)"), screen, &[field, error], true).await
+        let mode = if self.enlarged.is_some() { "enlarged" } else { "keyboard" };
+        self.record(&format!("{state} (keyboard open)"), screen, &[field, error], mode).await
     }
 
     /// Taps a button with the keyboard closed first: a tap on the page
@@ -114,6 +163,9 @@ impl Walk<'_> {
     async fn tap(&self, screen: &str, id: &str) -> Result<()> {
         self.app.js("if (document.activeElement && document.activeElement.matches('input')) document.activeElement.blur();").await?;
         self.settle().await?;
+        // WebKitWebDriver clicks only what is in view (at 200 % the page scrolls).
+        let el = self.app.in_screen(screen, id).await?;
+        self.app.client.execute("arguments[0].scrollIntoView({block: 'nearest'});", vec![serde_json::to_value(&el)?]).await?;
         self.app.click_in(screen, id).await
     }
 
@@ -134,11 +186,11 @@ impl Walk<'_> {
         Ok(())
     }
 
-    async fn record(&mut self, state: &str, screen: &str, required: &[&str], keyboard: bool) -> Result<()> {
+    async fn record(&mut self, state: &str, screen: &str, required: &[&str], mode: &str) -> Result<()> {
         let found = self
             .app
             .client
-            .execute(CHECK, vec![screen.into(), serde_json::json!(required), keyboard.into()])
+            .execute(CHECK, vec![screen.into(), serde_json::json!(required), mode.into()])
             .await
             .with_context(|| format!("checking {state}"))?;
         for p in found.as_array().into_iter().flatten() {
@@ -152,7 +204,7 @@ impl Walk<'_> {
 async fn walk_every_screen(w: &mut Walk<'_>, backend: &Backend, m: &TestMember, other: &TestMember) -> Result<()> {
     let app = w.app;
     w.check("attract", "screen-attract", &["attract-start"]).await?;
-    app.click("attract-start").await?;
+    w.start().await?;
     w.check("home", "screen-home", &["home-login"]).await?;
 
     // Log-in: the form, a wrong password, the help dialog, the blocked account.
@@ -210,7 +262,7 @@ async fn walk_every_screen(w: &mut Walk<'_>, backend: &Backend, m: &TestMember, 
 
     // Forgotten password (MPN): the form, an error, the code, the new password.
     app.screen("screen-attract").await?;
-    app.click("attract-start").await?;
+    w.start().await?;
     w.tap("screen-home", "home-login").await?;
     w.tap("screen-login", "link-forgot-password").await?;
     w.check("forgot", "screen-forgot", &["forgot-submit"]).await?;
@@ -279,6 +331,39 @@ async fn walk_every_screen(w: &mut Walk<'_>, backend: &Backend, m: &TestMember, 
     Ok(())
 }
 
+/// Launches a kiosk on a `geometry` screen, walks every screen, and returns
+/// what does not fit (`enlarged`: see [`Walk::enlarged`]).
+async fn walk_at(geometry: (u32, u32), enlarged: Option<bool>, serial: u32, photograph: bool) -> Result<Vec<String>> {
+    let m = TestMember::new(serial);
+    let other = TestMember::new(serial + 50).unregistered();
+    let backend = Backend::start(&[&m, &other]).await?;
+    let env = [
+        ("BORNE_MODE", "kiosk"),
+        ("BORNE_IDLE_TIMEOUT_SECS", "600"),
+        ("BORNE_IDLE_WARNING_SECS", "30"),
+        ("BORNE_KEYBOARD", "always"),
+    ];
+    let name = format!("kiosk-{}x{}{}", geometry.0, geometry.1, if enlarged.is_some() { "-text200" } else { "" });
+    let app = App::launch_on_screen(geometry, Some(&backend.url()), &name, &env).await?;
+    let mut walk = Walk { app: &app, geometry, photograph, enlarged, problems: Vec::new() };
+    let size = app.js("return [window.innerWidth, window.innerHeight];").await?;
+    anyhow::ensure!(size == serde_json::json!([geometry.0, geometry.1]), "the kiosk window does not cover the {} screen: {size}", walk.label());
+    let walked = walk_every_screen(&mut walk, &backend, &m, &other).await;
+    let label = walk.label();
+    let problems = std::mem::take(&mut walk.problems);
+    drop(walk);
+    app.close().await;
+    walked.with_context(|| format!("walking the screens at {label}"))?;
+    Ok(problems)
+}
+
+fn report(problems: Vec<String>, what: &str) -> Result<()> {
+    if !problems.is_empty() {
+        bail!("{} screen states {what}:\n{}", problems.len(), problems.join("\n"));
+    }
+    Ok(())
+}
+
 #[test]
 fn every_kiosk_screen_shows_its_title_message_and_next_action_without_scrolling() {
     scenario(|| async {
@@ -289,34 +374,22 @@ fn every_kiosk_screen_shows_its_title_message_and_next_action_without_scrolling(
             if !only.is_empty() && !only.split(',').any(|g| g.trim() == format!("{}x{}", geometry.0, geometry.1)) {
                 continue;
             }
-            let m = TestMember::new(700 + i as u32);
-            let other = TestMember::new(710 + i as u32).unregistered();
-            let backend = Backend::start(&[&m, &other]).await?;
-            let env = [
-                ("BORNE_MODE", "kiosk"),
-                ("BORNE_IDLE_TIMEOUT_SECS", "600"),
-                ("BORNE_IDLE_WARNING_SECS", "30"),
-                ("BORNE_KEYBOARD", "always"),
-            ];
-            let name = format!("kiosk-{}x{}", geometry.0, geometry.1);
-            let app = App::launch_on_screen(geometry, Some(&backend.url()), &name, &env).await?;
-            let size = app.js("return [window.innerWidth, window.innerHeight];").await?;
-            anyhow::ensure!(
-                size == serde_json::json!([geometry.0, geometry.1]),
-                "the kiosk window does not cover the {}x{} screen: {size}",
-                geometry.0,
-                geometry.1
-            );
             let photograph = matches!(geometry, (1024, 768) | (1080, 1920));
-            let mut walk = Walk { app: &app, geometry, photograph, problems: Vec::new() };
-            let walked = walk_every_screen(&mut walk, &backend, &m, &other).await;
-            problems.append(&mut walk.problems);
-            app.close().await;
-            walked.with_context(|| format!("walking the screens at {}x{}", geometry.0, geometry.1))?;
+            problems.extend(walk_at(geometry, None, 700 + i as u32, photograph).await?);
         }
-        if !problems.is_empty() {
-            bail!("{} screen states do not fit their kiosk:\n{}", problems.len(), problems.join("\n"));
-        }
-        Ok(())
+        report(problems, "do not fit their kiosk")
+    });
+}
+
+/// Issue 15 §2 (WCAG 1.4.4, EN 301 549 §5.1.4): at 200 % text every screen
+/// still fits the kiosk, the narrowest (1024 × 768) and the portrait one
+/// (1080 × 1920, in high contrast): no sideways scrolling, nothing cut, each
+/// screen's next action on it.
+#[test]
+fn at_200_percent_text_every_kiosk_screen_fits_without_sideways_scrolling_or_cut_text() {
+    scenario(|| async {
+        let mut problems = walk_at((1024, 768), Some(false), 720, true).await?;
+        problems.extend(walk_at((1080, 1920), Some(true), 721, true).await?);
+        report(problems, "do not fit at 200 % text")
     });
 }
