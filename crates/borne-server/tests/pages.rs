@@ -20,6 +20,7 @@ on_each_backend! {
     a_post_without_the_pages_cookie_or_from_another_site_changes_nothing,
     the_live_checklist_follows_borne_core_with_the_members_information,
     every_page_and_asset_sends_the_security_headers,
+    an_mgen_server_speaks_of_the_espace_personnel_in_its_colours,
 }
 
 const NEW: &str = "Colibri-Vert-42";
@@ -305,6 +306,7 @@ async fn every_page_and_asset_sends_the_security_headers(backend: Backend) {
     let form = get(&s, &link).await;
     let expired = get(&s, &s.url("/compte/mot-de-passe?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).await;
     let css = get(&s, &s.url("/compte/style.css")).await;
+    assert!(form.html.contains("href=\"style.css\"") && form.html.contains("src=\"checklist.js\"") && form.html.contains("action=\"mot-de-passe\""));
     let js = get(&s, &s.url("/compte/checklist.js")).await;
     let refused = post_form(&s, &[("token", "x")], None, &[]).await;
     for (what, p) in [("form", &form), ("expired", &expired), ("css", &css), ("js", &js), ("refused", &refused)] {
@@ -318,15 +320,34 @@ async fn every_page_and_asset_sends_the_security_headers(backend: Backend) {
         assert_eq!(p.header("x-content-type-options"), "nosniff", "{what}");
     }
     assert!(css.header("content-type").starts_with("text/css") && css.html.contains("--primary: #0054a6"), "MPN's colours");
-    assert!(js.header("content-type").starts_with("text/javascript") && js.html.contains("/compte/regles"));
+    assert!(js.header("content-type").starts_with("text/javascript") && js.html.contains("fetch(\"regles\""));
     // Every resource the pages load is the server's own.
     for html in [&form.html, &expired.html] {
         for attr in ["src=\"", "href=\""] {
             for (i, _) in html.match_indices(attr) {
                 let url = &html[i + attr.len()..];
                 let url = &url[..url.find('"').unwrap()];
-                assert!(url.starts_with('/') || url.starts_with('#') || url.starts_with("borne://"), "{url}");
+                // Relative to /compte/ (a path prefix of public_url keeps working), a fragment, or the app.
+                assert!(!url.contains("//") || url.starts_with("borne://"), "{url}");
+                assert!(!url.starts_with('/'), "relative, for a public_url with a path: {url}");
             }
         }
     }
+}
+
+async fn an_mgen_server_speaks_of_the_espace_personnel_in_its_colours(backend: Backend) {
+    let mut config = common::local_config();
+    config.delivery.outbox = true;
+    config.profile = "mgen".into();
+    config.support = borne_content::profile("mgen").unwrap().support;
+    let s = TestServer::start_with(&backend, config).await;
+    s.forgot_jeanne().await;
+    let link = link_in(&message_to(&s, JEANNE.email).await, &s);
+    let page = get(&s, &link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("MGEN") && page.html.contains("Espace personnel") && !page.html.contains("Espace adhérent"), "{}", page.html);
+    let css = get(&s, &s.url("/compte/style.css")).await;
+    assert!(css.html.contains("--primary: #00667a"), "MGEN's colours");
+    let done = submit(&s, &page, &page.cookie(), NEW, NEW).await;
+    assert!(done.html.contains("votre Espace personnel") && done.html.contains("36 76"), "{}", done.html);
 }

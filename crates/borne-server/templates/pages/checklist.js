@@ -1,7 +1,8 @@
 // The live checklist of the password page (crates/borne-server/src/http/pages/):
-// as the member types, the rules are asked of the server (POST /compte/regles,
+// as the member types, the rules are asked of the server (POST /compte/regles:
 // borne-core's rules, the same as the app's) and the list is updated. The page
-// works without this script: the form is checked when it is posted.
+// works without this script: the form is checked when it is posted. Addresses
+// are relative, as every link of the pages, so that public_url may have a path.
 "use strict";
 (function () {
   const form = document.getElementById("formulaire");
@@ -43,7 +44,7 @@
     body.set("password", password.value);
     body.set("confirmation", confirmation.value);
     try {
-      const response = await fetch("/compte/regles", { method: "POST", body: body, credentials: "same-origin", cache: "no-store" });
+      const response = await fetch("regles", { method: "POST", body: body, credentials: "same-origin", cache: "no-store" });
       if (!response.ok || n !== asked) return;
       show(await response.json());
     } catch (e) {
