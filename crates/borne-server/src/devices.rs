@@ -29,10 +29,9 @@
 //! (kiosks must enrol again); set it in production. Changing it revokes
 //! every device at once.
 
-use crate::db::{now, random_id, Db};
+use crate::store::{self, now, random_id, Db};
 use crate::hashing::{hmac_sha256, same};
 use crate::error::Failure;
-use anyhow::Context;
 use axum::http::request::Parts;
 pub use borne_api::signing::{sign, DEVICE_HEADER, MAX_CLOCK_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use borne_api::signing::{is_device_id, parse_signature, DeviceKey};
@@ -154,7 +153,7 @@ impl DeviceAuth {
             tracing::info!(device_id, outcome = "device_refused", reason = "timestamp_out_of_window", "signed request refused");
             return Err(refused());
         }
-        match self.db.device_exists(device_id).await {
+        match store::devices::exists(&self.db.pool, device_id).await {
             Ok(true) => {}
             Ok(false) => {
                 tracing::info!(device_id, outcome = "device_refused", reason = "unknown_device", "signed request refused");
@@ -168,7 +167,9 @@ impl DeviceAuth {
             tracing::info!(device_id, outcome = "device_refused", reason = "bad_signature", "signed request refused");
             return Err(refused());
         }
-        match self.db.remember_signature(&hex::encode(signature), timestamp + MAX_CLOCK_SKEW_SECS, now).await {
+        // Recorded until its window ends; a second sight within it, by this
+        // replica or any other, is a replay.
+        match store::devices::remember_signature(&self.db.pool, &hex::encode(signature), timestamp + MAX_CLOCK_SKEW_SECS, now).await {
             Ok(true) => Ok(SignedDevice { device_id: device_id.to_owned() }),
             Ok(false) => {
                 tracing::info!(device_id, outcome = "device_refused", reason = "replayed", "signed request refused");
@@ -196,73 +197,8 @@ fn secret_matches(configured: Option<&Secret>, presented: &Secret) -> bool {
 }
 
 impl Db {
-    /// Records a verified signature until `expires_at`; false when it was
-    /// already recorded and is still within its window (a replay), by this
-    /// replica or any other.
-    pub(crate) async fn remember_signature(&self, signature: &str, expires_at: i64, now: i64) -> anyhow::Result<bool> {
-        let inserted = sqlx::query(
-            "INSERT INTO device_nonces (signature, expires_at) VALUES ($1, $2)
-             ON CONFLICT (signature) DO UPDATE SET expires_at = $2 WHERE device_nonces.expires_at < $3",
-        )
-        .bind(signature)
-        .bind(expires_at)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .context("device signature: replay check")?
-        .rows_affected();
-        Ok(inserted == 1)
-    }
-
-    pub(crate) async fn add_device(&self, id: &str, name: &str, enrolled_at: i64) -> anyhow::Result<()> {
-        sqlx::query("INSERT INTO devices (id, name, enrolled_at) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(name)
-            .bind(enrolled_at)
-            .execute(&self.pool)
-            .await
-            .context("device enrolment")?;
-        Ok(())
-    }
-
-    pub(crate) async fn device_exists(&self, id: &str) -> anyhow::Result<bool> {
-        let row = sqlx::query_as::<_, (String,)>("SELECT id FROM devices WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .context("device look-up")?;
-        Ok(row.is_some())
-    }
-
-    /// Records a heartbeat; false when the device is unknown (deleted).
-    pub(crate) async fn record_heartbeat(
-        &self,
-        id: &str,
-        version: &str,
-        healthy: bool,
-        detail: Option<&str>,
-        at: i64,
-    ) -> anyhow::Result<bool> {
-        let done = sqlx::query("UPDATE devices SET version = $1, healthy = $2, detail = $3, last_seen = $4 WHERE id = $5")
-            .bind(version)
-            .bind(i64::from(healthy))
-            .bind(detail)
-            .bind(at)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .context("device heartbeat")?;
-        Ok(done.rows_affected() == 1)
-    }
-
     pub(crate) async fn list_devices(&self) -> anyhow::Result<Vec<DeviceStatus>> {
-        type Row = (String, String, Option<String>, Option<i64>, Option<String>, i64, Option<i64>);
-        let rows = sqlx::query_as::<_, Row>(
-            "SELECT id, name, version, healthy, detail, enrolled_at, last_seen FROM devices ORDER BY name, id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .context("device list")?;
+        let rows = store::devices::all(&self.pool).await?;
         Ok(rows
             .into_iter()
             .map(|(device_id, name, version, healthy, detail, enrolled_at, last_seen)| DeviceStatus {
@@ -281,7 +217,7 @@ impl Db {
 /// A new device: its random id, enrolled now.
 pub(crate) async fn enrol(auth: &DeviceAuth, name: &str) -> anyhow::Result<(String, Secret)> {
     let id = random_id();
-    auth.db.add_device(&id, name, now()).await?;
+    store::devices::insert(&auth.db.pool, &id, name, now()).await?;
     Ok((id.clone(), auth.device_key(&id)))
 }
 

@@ -27,8 +27,6 @@ pub mod config;
 pub mod config_file;
 mod counters;
 mod store;
-// The pool's old path, still used by a few modules.
-use store::db;
 pub mod delivery;
 pub mod demo;
 mod error;

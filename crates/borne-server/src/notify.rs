@@ -35,7 +35,7 @@ fn proof_email(m: &MemberRecord, proof: &IssuedProof, message: Message) -> Outgo
         message,
         member_id: Some(m.id),
         carries: Carries::Proof(proof.id.clone()),
-        valid_until: crate::db::now() + PROOF_TTL_SECS,
+        valid_until: crate::store::now() + PROOF_TTL_SECS,
     }
 }
 
@@ -74,7 +74,7 @@ pub(crate) fn temporary_password(m: &MemberRecord) -> impl FnOnce(&str, &Secret)
             message: Message::UnlockTemporaryPassword { temporary_password: temporary.expose().to_owned() },
             member_id: Some(m.id),
             carries: Carries::TemporaryPassword(id.to_owned()),
-            valid_until: crate::db::now() + TEMPORARY_PASSWORD_TTL_SECS,
+            valid_until: crate::store::now() + TEMPORARY_PASSWORD_TTL_SECS,
         })
     }
 }
@@ -86,6 +86,6 @@ pub(crate) fn password_changed(m: &MemberRecord) -> Outgoing {
         message: Message::PasswordChanged { first_name: m.first_name.clone() },
         member_id: Some(m.id),
         carries: Carries::Nothing,
-        valid_until: crate::db::now() + NOTICE_TTL_SECS,
+        valid_until: crate::store::now() + NOTICE_TTL_SECS,
     }
 }

@@ -1,7 +1,7 @@
 //! Serving the router on a socket, in a tokio task, with graceful shutdown.
 
 use crate::config::ServerConfig;
-use crate::db::Db;
+use crate::store::Db;
 use crate::http::router;
 use crate::metrics::Metrics;
 use crate::state::AppState;

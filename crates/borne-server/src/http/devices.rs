@@ -103,7 +103,8 @@ pub(crate) async fn heartbeat(
     if !is_short_text(version, VERSION_MAX_CHARS) || detail.is_some_and(|d| d.chars().count() > DETAIL_MAX_CHARS) {
         return Err(ApiFailure::new(BorneError::BadRequest, auth.support()));
     }
-    match auth.db.record_heartbeat(&device.device_id, version, beat.healthy, detail, crate::db::now()).await {
+    // Unknown (deleted) devices are refused.
+    match crate::store::devices::heartbeat(&auth.db.pool, &device.device_id, version, beat.healthy, detail, crate::store::now()).await {
         Ok(true) => {
             // The detail is free text from the kiosk: not logged.
             tracing::info!(device_id = device.device_id, version, healthy = beat.healthy, outcome = "heartbeat", "device heartbeat");
