@@ -21,6 +21,7 @@ on_each_backend! {
     the_live_checklist_follows_borne_core_with_the_members_information,
     every_page_and_asset_sends_the_security_headers,
     an_mgen_server_speaks_of_the_espace_personnel_in_its_colours,
+    a_throttled_page_is_a_page_with_the_apps_message,
 }
 
 const NEW: &str = "Colibri-Vert-42";
@@ -350,4 +351,24 @@ async fn an_mgen_server_speaks_of_the_espace_personnel_in_its_colours(backend: B
     assert!(css.html.contains("--primary: #00667a"), "MGEN's colours");
     let done = submit(&s, &page, &page.cookie(), NEW, NEW).await;
     assert!(done.html.contains("votre Espace personnel") && done.html.contains("36 76"), "{}", done.html);
+}
+
+async fn a_throttled_page_is_a_page_with_the_apps_message(backend: Backend) {
+    let mut config = common::local_config();
+    config.throttle.exempt_loopback = false;
+    config.throttle.per_address_sensitive = borne_server::throttle::Budget { per_minute: 1, burst: 1 };
+    let s = TestServer::start_with(&backend, config).await;
+    let url = s.url("/compte/mot-de-passe?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(get(&s, &url).await.status, StatusCode::GONE);
+    let throttled = get(&s, &url).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.header("content-type").starts_with("text/html"), "a page, not JSON");
+    assert!(throttled.headers.contains_key("retry-after"));
+    assert!(throttled.html.contains("<html lang=\"fr\">") && throttled.html.contains("Trop de tentatives"), "{}", throttled.html);
+    assert_eq!(throttled.header("referrer-policy"), "no-referrer");
+    assert!(throttled.header("content-security-policy").contains("default-src 'none'"));
+    // The API keeps its JSON answer.
+    let api = s.http.post(s.url("/v1/login")).json(&json!({ "identifier": JEANNE.nir, "password": "x" })).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(api.json::<Value>().await.unwrap()["code"], "too_many_requests");
 }

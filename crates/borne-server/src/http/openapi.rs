@@ -62,7 +62,7 @@ macro_rules! errors {
         (name = "Inscription", description = "« Pas encore inscrit ? »"),
         (name = "Bornes", description = "Enrôlement et suivi des bornes."),
         (name = "Exploitation", description = "Sondes, contrat, démonstration."),
-        (name = "Pages", description = "Les pages web où mènent les liens des e-mails (HTML, pour le navigateur de l'adhérent, sur l'adresse publique `public_url`)."),
+        (name = "Pages", description = "Les pages web où mènent les liens des e-mails (HTML, pour le navigateur de l'adhérent, sur l'adresse publique `public_url`). Budget par adresse dépassé : 429 avec `Retry-After` et le même message, en page HTML plutôt qu'en `ApiError`."),
     ),
     paths(dev_outbox),
     components(schemas(ApiError, ErrorCode, PasswordRule)),

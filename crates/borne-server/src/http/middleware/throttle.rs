@@ -17,6 +17,15 @@ fn refuse(throttle: &Throttle, retry_after_secs: u64) -> Response {
     ApiFailure::new(BorneError::TooManyRequests { retry_after_secs }, throttle.support()).into_response()
 }
 
+/// A member's browser on the e-mail links' pages reads the same message as
+/// a page ([`crate::http::pages::too_many_requests`]); the API answers JSON.
+fn refuse_request(throttle: &Throttle, path: &str, retry_after_secs: u64) -> Response {
+    if crate::http::pages::is_page(path) {
+        return crate::http::pages::too_many_requests(throttle.support(), retry_after_secs);
+    }
+    refuse(throttle, retry_after_secs)
+}
+
 /// The address a budget is kept for.
 fn address_of(throttle: &Throttle, req: &Request) -> Option<IpAddr> {
     let resolved = req.extensions().get::<ClientAddress>().map(|ClientAddress(ip)| *ip);
@@ -47,7 +56,7 @@ pub async fn by_address(State(throttle): State<Throttle>, req: Request, next: Ne
         Ok(()) => next.run(req).await,
         Err(retry_after_secs) => {
             tracing::info!(limit, client = %throttle.client_tag(ip), retry_after_secs, outcome = "throttled", "request throttled");
-            refuse(&throttle, retry_after_secs)
+            refuse_request(&throttle, req.uri().path(), retry_after_secs)
         }
     }
 }

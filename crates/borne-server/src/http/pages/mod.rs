@@ -51,6 +51,28 @@ pub(crate) const PAGE_PATH: &str = "/compte/mot-de-passe";
 pub(crate) const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// True for the pages' paths (their refusals are pages too).
+pub(crate) fn is_page(path: &str) -> bool {
+    path.starts_with("/compte/")
+}
+
+#[derive(Template)]
+#[template(path = "pages/too_many.html")]
+struct TooMany<'a> {
+    insurer: &'a str,
+    message: String,
+}
+
+/// The per-address budget spent on a page: borne-content's message (the one
+/// the app shows), as a page with the pages' headers and `Retry-After`.
+pub(crate) fn too_many_requests(support: &borne_core::support::Support, retry_after_secs: u64) -> Response {
+    let error = BorneError::TooManyRequests { retry_after_secs };
+    let page = TooMany { insurer: &support.insurer, message: borne_content::errors::message(&error, borne_core::Lang::Fr, support) };
+    let mut response = html(StatusCode::TOO_MANY_REQUESTS, page.render());
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    response
+}
+
 /// The link of an e-mail: the page, the token in its query.
 pub(crate) fn link(public_url: &str, token: &Secret) -> String {
     format!("{}{PAGE_PATH}?token={}", public_url.trim_end_matches('/'), token.expose())
