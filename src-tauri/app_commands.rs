@@ -33,4 +33,6 @@ pub const APP_COMMANDS: &[&str] = &[
     "start_procedure",
     "wipe",
     "staff_exit",
+    "speak",
+    "speech_control",
 ];

@@ -28,6 +28,7 @@ import { configureKeyboard, initKeyboard } from "./js/keyboard.js";
 import { initStatus } from "./js/status.js";
 import { initDisplay } from "./js/display.js";
 import { onWipe } from "./js/wipe.js";
+import { initSpeech } from "./js/speech.js";
 
 // The steps of the start, for borne-app-bench (README, "App performance").
 performance.mark("borne:modules");
@@ -81,6 +82,7 @@ function init() {
   initRegister();
   initGuides();
   initKeyboard();
+  initSpeech();
   initDisplay();
   // The wipe: the next member starts in the app's language.
   onWipe(async (rustDone) => {

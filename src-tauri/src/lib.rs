@@ -16,7 +16,7 @@ mod state;
 #[cfg(test)]
 mod webview_surface;
 
-use commands::{checks, info, procedures, session};
+use commands::{checks, info, procedures, session, speech};
 use commands::kiosk as kiosk_commands;
 use state::AppState;
 
@@ -89,6 +89,7 @@ pub fn run() {
         .manage(state)
         .manage(config)
         .manage(kiosk_commands::StaffExit::default())
+        .manage(speech::Speech::start())
         .setup(move |app| {
             let start_script = info::start_script(&tauri::Manager::state::<AppState>(app), &window_config);
             kiosk::open_main_window(app, &window_config, &start_script)?;
@@ -125,6 +126,8 @@ pub fn run() {
             procedures::start_procedure,
             kiosk_commands::wipe,
             kiosk_commands::staff_exit,
+            speech::speak,
+            speech::speech_control,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the Tauri application");

@@ -28,6 +28,9 @@ const KEPT_FILES: usize = 30;
 
 pub fn init() {
     let filter = EnvFilter::try_from_env("BORNE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // The tts crate traces every sentence it is given (which may hold a
+    // member's name or NIR): never below info, whatever BORNE_LOG says.
+    let filter = filter.add_directive("tts=info".parse().expect("a valid directive"));
     let json = log_dir().and_then(|dir| match json_appender(&dir) {
         Ok(appender) => Some(appender),
         Err(e) => {

@@ -10,6 +10,7 @@ mod harness;
 mod kiosk;
 mod kiosk_ui;
 mod procedures;
+mod speech;
 mod surface;
 
 use anyhow::Result;

@@ -88,14 +88,14 @@ async fn wait_passwords_emptied(app: &App, screen: &str) -> Result<()> {
     anyhow::bail!("the password fields of {screen} were not emptied after a refused submit")
 }
 
-async fn choose_password(app: &App, screen: &str, submit: &str, password: &str) -> Result<()> {
+pub(crate) async fn choose_password(app: &App, screen: &str, submit: &str, password: &str) -> Result<()> {
     app.type_in(screen, "new-password", password).await?;
     app.type_in(screen, "new-password-confirm", password).await?;
     app.click_in(screen, submit).await
 }
 
 /// Three wrong passwords through the log-in form: the account is blocked.
-async fn block_through_the_ui(app: &App, m: &TestMember, wrong: &[&str; 3]) -> Result<()> {
+pub(crate) async fn block_through_the_ui(app: &App, m: &TestMember, wrong: &[&str; 3]) -> Result<()> {
     // Each answer is awaited before the next try.
     let answers = ["Il vous reste 2 tentatives", "Il vous reste 1 tentative", "votre compte est bloqué"];
     for (w, answer) in wrong.iter().zip(answers) {

@@ -21,6 +21,14 @@ export default {
   "top.text_150": "150%",
   "top.text_200": "200%",
   "top.contrast": "High contrast",
+  "speech.toggle": "Spoken mode",
+  "speech.panel": "Spoken mode",
+  "speech.repeat": "Repeat (F2)",
+  "speech.slower": "Slower (F3)",
+  "speech.faster": "Faster (F4)",
+  "speech.quieter": "Quieter (F5)",
+  "speech.louder": "Louder (F6)",
+  "speech.settings": "Speed {rate}/9 · volume {volume}/9",
   "lang.fr": "Français",
   "lang.en": "English",
 
@@ -86,6 +94,7 @@ export default {
   "attract.title": "Welcome to your member area",
   "attract.lead": "Log-in, forgotten password, blocked account, registration: the kiosk guides you step by step.",
   "attract.start": "Touch the screen to start",
+  "attract.speech": "Spoken mode: listen to the screen (F1 key)",
   "attract.privacy": "Your information is erased from the kiosk as soon as you have finished.",
 
   "idle.title": "Are you still there?",

@@ -21,6 +21,14 @@ export default {
   "top.text_150": "150 %",
   "top.text_200": "200 %",
   "top.contrast": "Contraste élevé",
+  "speech.toggle": "Mode vocal",
+  "speech.panel": "Mode vocal",
+  "speech.repeat": "Répéter (F2)",
+  "speech.slower": "Plus lent (F3)",
+  "speech.faster": "Plus rapide (F4)",
+  "speech.quieter": "Moins fort (F5)",
+  "speech.louder": "Plus fort (F6)",
+  "speech.settings": "Vitesse {rate}/9 · volume {volume}/9",
   "lang.fr": "Français",
   "lang.en": "English",
 
@@ -86,6 +94,7 @@ export default {
   "attract.title": "Bienvenue dans votre Espace adhérent",
   "attract.lead": "Connexion, mot de passe oublié, compte bloqué, inscription : la borne vous guide pas à pas.",
   "attract.start": "Touchez l'écran pour commencer",
+  "attract.speech": "Mode vocal : écouter l'écran (touche F1)",
   "attract.privacy": "Vos informations sont effacées de la borne dès que vous avez terminé.",
 
   "idle.title": "Êtes-vous toujours là ?",

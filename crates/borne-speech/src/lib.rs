@@ -21,12 +21,14 @@
 //! every sentence is also appended to that file, so that the e2e tests can
 //! check what a member heard. Release builds contain no such code.
 
+mod service;
 mod voice;
 
 pub use borne_content::speech::Role;
 use borne_content::speech::{self as words, State};
 pub use borne_content::Lang;
 use serde::{Deserialize, Serialize};
+pub use service::Service;
 pub use voice::TtsVoice;
 
 /// What happened on the page, as the page reports it.
@@ -152,11 +154,20 @@ pub trait Voice: Send {
 
 /// Makes the voice the first time the mode starts (connecting to
 /// speech-dispatcher may start it: not before a member asks for speech).
-pub type VoiceFactory = Box<dyn Fn() -> Result<Box<dyn Voice>, String> + Send>;
+pub type VoiceFactory = std::sync::Arc<dyn Fn() -> Result<Box<dyn Voice>, String> + Send + Sync>;
+
+/// How long the mode waits for the speech stack when it starts; after that
+/// it goes on without a voice (a transcript only) and takes the voice when
+/// it arrives. A speech-dispatcher that does not answer never blocks the app.
+const CONNECT_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+type Connecting = std::sync::mpsc::Receiver<Result<Box<dyn Voice>, String>>;
 
 pub struct Speaker {
     factory: VoiceFactory,
     voice: Option<Box<dyn Voice>>,
+    connecting: Option<Connecting>,
+    connect_wait: std::time::Duration,
     on: bool,
     lang: Lang,
     rate: u8,
@@ -172,6 +183,8 @@ impl Speaker {
         Speaker {
             factory,
             voice: None,
+            connecting: None,
+            connect_wait: CONNECT_WAIT,
             on: false,
             lang: Lang::Fr,
             rate: DEFAULT_RATE,
@@ -185,7 +198,7 @@ impl Speaker {
 
     /// speech-dispatcher's voice ([`TtsVoice`]).
     pub fn with_speech_dispatcher() -> Speaker {
-        Speaker::new(Box::new(|| {
+        Speaker::new(std::sync::Arc::new(|| {
             TtsVoice::connect().map(|v| Box::new(v) as Box<dyn Voice>)
         }))
     }
@@ -223,14 +236,22 @@ impl Speaker {
                 let was_on = self.on;
                 self.on = true;
                 self.lang = lang;
-                if self.voice.is_none() {
-                    match (self.factory)() {
-                        Ok(voice) => self.voice = Some(voice),
+                if self.voice.is_none() && self.connecting.is_none() {
+                    let (tx, rx) = std::sync::mpsc::channel();
+                    let factory = self.factory.clone();
+                    let spawned = std::thread::Builder::new()
+                        .name("speech-connect".into())
+                        .spawn(move || {
+                            let _ = tx.send(factory());
+                        });
+                    match spawned {
+                        Ok(_) => self.connecting = Some(rx),
                         Err(e) => {
-                            tracing::warn!(error = %e, "spoken mode: no speech stack, nothing will be heard")
+                            tracing::warn!(error = %e, "spoken mode: cannot start connecting")
                         }
                     }
                 }
+                self.take_voice(Some(self.connect_wait));
                 self.apply_settings();
                 if !was_on {
                     tracing::info!("spoken mode on");
@@ -295,6 +316,42 @@ impl Speaker {
         self.status()
     }
 
+    /// The voice, once the connection made in the background answers
+    /// (waiting at most `wait`).
+    fn take_voice(&mut self, wait: Option<std::time::Duration>) {
+        let Some(rx) = &self.connecting else { return };
+        // Err(true): not yet; Err(false): the connecting thread is gone.
+        let got = match wait {
+            Some(d) => rx
+                .recv_timeout(d)
+                .map_err(|e| matches!(e, std::sync::mpsc::RecvTimeoutError::Timeout)),
+            None => rx
+                .try_recv()
+                .map_err(|e| matches!(e, std::sync::mpsc::TryRecvError::Empty)),
+        };
+        match got {
+            Ok(Ok(voice)) => {
+                self.voice = Some(voice);
+                self.connecting = None;
+                // At the start, the caller applies them next.
+                if wait.is_none() {
+                    self.apply_settings();
+                }
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "spoken mode: no speech stack, nothing will be heard");
+                self.connecting = None;
+            }
+            Err(true) if wait.is_some() => {
+                tracing::warn!(
+                    "spoken mode: the speech stack does not answer yet; going on without a voice"
+                )
+            }
+            Err(true) => {}
+            Err(false) => self.connecting = None,
+        }
+    }
+
     /// Off, with the default speed and volume, nothing to repeat.
     fn forget_member(&mut self) {
         self.on = false;
@@ -340,6 +397,9 @@ impl Speaker {
             if let Err(e) = written {
                 tracing::warn!(error = %e, "spoken mode: test transcript not written");
             }
+        }
+        if self.voice.is_none() {
+            self.take_voice(None);
         }
         if let Some(voice) = self.voice.as_mut() {
             if let Err(e) = voice.speak(&text, priority == Priority::Interrupt) {

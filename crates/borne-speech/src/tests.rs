@@ -57,7 +57,7 @@ impl Voice for Recorder {
 fn speaker() -> (Speaker, Recorder) {
     let rec = Recorder::default();
     let r = rec.clone();
-    let mut s = Speaker::new(Box::new(move || Ok(Box::new(r.clone()) as Box<dyn Voice>)));
+    let mut s = Speaker::new(Arc::new(move || Ok(Box::new(r.clone()) as Box<dyn Voice>)));
     s.transcript = None;
     (s, rec)
 }
@@ -100,7 +100,7 @@ fn focus(label: &str, role: Role) -> Event {
 fn nothing_is_said_before_the_mode_starts_and_the_voice_is_made_only_then() {
     let made = Arc::new(Mutex::new(0));
     let m = made.clone();
-    let mut s = Speaker::new(Box::new(move || {
+    let mut s = Speaker::new(Arc::new(move || {
         *m.lock().unwrap() += 1;
         Ok(Box::new(Recorder::default()) as Box<dyn Voice>)
     }));
@@ -385,7 +385,7 @@ fn the_wipe_stops_at_once_says_nothing_and_forgets_everything() {
 
 #[test]
 fn without_a_speech_stack_the_mode_still_runs_and_says_nothing() {
-    let mut s = Speaker::new(Box::new(|| Err("no speech-dispatcher".to_string())));
+    let mut s = Speaker::new(Arc::new(|| Err("no speech-dispatcher".to_string())));
     s.transcript = None;
     let status = s.control(Control::Start { lang: Lang::Fr });
     assert_eq!(
@@ -452,4 +452,38 @@ fn events_and_controls_read_the_pages_json() {
     assert_eq!(c, Control::Start { lang: Lang::En });
     let c: Control = serde_json::from_str(r#"{"action":"forget"}"#).unwrap();
     assert_eq!(c, Control::Forget);
+}
+
+#[test]
+fn a_speech_stack_that_does_not_answer_never_blocks_the_mode_and_its_voice_is_taken_when_it_comes()
+{
+    let (release, wait) = std::sync::mpsc::channel::<()>();
+    let wait = Mutex::new(wait);
+    let rec = Recorder::default();
+    let r = rec.clone();
+    let mut s = Speaker::new(Arc::new(move || {
+        wait.lock().unwrap().recv().unwrap();
+        Ok(Box::new(r.clone()) as Box<dyn Voice>)
+    }));
+    s.transcript = None;
+    s.connect_wait = std::time::Duration::from_millis(50);
+    let started = std::time::Instant::now();
+    let status = s.control(Control::Start { lang: Lang::En });
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(status.on && !status.voice, "{status:?}");
+    s.event(&screen("Log in"));
+    assert_eq!(s.last.as_deref(), Some("Log in."));
+    release.send(()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    s.event(&screen("Unlock"));
+    assert!(s.status().voice);
+    assert_eq!(
+        rec.take(),
+        vec![
+            Call::Language(Lang::En),
+            Call::Rate(5),
+            Call::Volume(7),
+            Call::Speak("Unlock.".into(), true)
+        ]
+    );
 }

@@ -21,6 +21,8 @@ const CLEAR_PAGE_STORAGE: &str = "try { window.localStorage.clear(); window.sess
 /// attract screen (kiosk) or home (PC).
 #[tauri::command]
 pub async fn wipe(app: AppHandle, state: State<'_, AppState>) -> Result<(), UiError> {
+    // Speech stops at once and the spoken mode is forgotten (issue 15 §1).
+    app.state::<crate::commands::speech::Speech>().forget();
     state.forget_link().await;
     // The log-out forgets the session and the procedure even when the backend does not answer.
     state.logout().await;

@@ -7,3 +7,4 @@ pub mod info;
 pub mod kiosk;
 pub mod procedures;
 pub mod session;
+pub mod speech;
