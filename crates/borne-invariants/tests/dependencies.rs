@@ -61,12 +61,13 @@ fn forbidden_in(closure: &BTreeSet<String>, lists: &[&[&str]]) -> Vec<String> {
     lists.iter().flat_map(|l| l.iter()).filter(|c| closure.contains(**c)).map(|c| c.to_string()).collect()
 }
 
-/// borne-core, borne-api, borne-content, borne-app and borne-config never
-/// depend on Tauri, an HTTP server or a database, even transitively.
+/// borne-core, borne-api, borne-content, borne-app, borne-config and
+/// borne-speech (the spoken mode) never depend on Tauri, an HTTP server or a
+/// database, even transitively.
 #[test]
 fn the_core_crates_depend_on_no_tauri_no_http_server_no_database() {
     let g = Graph::load();
-    for krate in ["borne-core", "borne-api", "borne-content", "borne-app", "borne-config"] {
+    for krate in ["borne-core", "borne-api", "borne-content", "borne-app", "borne-config", "borne-speech"] {
         let bad = forbidden_in(&g.normal_closure(&g.id(krate)), &[TAURI, HTTP_SERVER, DATABASE]);
         assert!(bad.is_empty(), "{krate} depends on {bad:?}");
     }
