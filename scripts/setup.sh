@@ -7,7 +7,8 @@
 #                             gnome-keyring for the OS-keyring tests, PostgreSQL's
 #                             server for scripts/postgres.sh, Chromium and its
 #                             chromedriver for the browser test of the e-mail
-#                             link's web pages)
+#                             link's web pages, npm and axe-core 4.x in
+#                             .axe/ for the accessibility checks of the e2e tests)
 set -euo pipefail
 
 want_test=0
@@ -31,6 +32,9 @@ if [ "$want_test" = 1 ]; then
   # Debian's Chromium, headless, through chromedriver (W3C WebDriver): the
   # server's web pages in a real browser (crates/borne-server/tests/pages_browser.rs).
   packages+=(chromium chromium-driver)
+  # axe-core, which the e2e tests run on every screen they visit
+  # (tests/e2e/axe.rs), comes from npm: Debian's npm when there is none.
+  command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()
@@ -59,5 +63,12 @@ if [ "$want_test" = 1 ]; then
   if ! tauri-driver --help >/dev/null 2>&1 && ! "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" --help >/dev/null 2>&1; then
     echo "==> Installing tauri-driver 2.x"
     cargo install tauri-driver --locked --version '^2'
+  fi
+  # axe-core 4.x into the git-ignored .axe/ (never copied into the repo);
+  # the e2e tests fail without it.
+  axe_dir="$(cd "$(dirname "$0")/.." && pwd)/.axe"
+  if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
+    echo "==> Installing axe-core 4.x (npm) into $axe_dir"
+    npm install --prefix "$axe_dir" --no-audit --no-fund --loglevel=error axe-core@4
   fi
 fi

@@ -29,6 +29,7 @@ import { initStatus } from "./js/status.js";
 import { initDisplay } from "./js/display.js";
 import { onWipe } from "./js/wipe.js";
 import { initSpeech } from "./js/speech.js";
+import { initTitle } from "./js/title.js";
 
 // The steps of the start, for borne-app-bench (README, "App performance").
 performance.mark("borne:modules");
@@ -83,6 +84,7 @@ function init() {
   initGuides();
   initKeyboard();
   initSpeech();
+  initTitle();
   initDisplay();
   // The wipe: the next member starts in the app's language.
   onWipe(async (rustDone) => {

@@ -427,6 +427,10 @@ pub struct App {
     pub log_dir: PathBuf,
     /// The X display the app runs on (a second launch needs it).
     pub display: String,
+    /// The test's name for this launch (log files, the axe report).
+    pub name: String,
+    /// The screen states axe already checked in this launch.
+    audited: crate::axe::Audited,
     // Dropped after the client is closed: driver first (kills WebKitWebDriver
     // and the app), then the display.
     _driver: Group,
@@ -518,7 +522,16 @@ impl App {
                 Err(e) => return Err(e.into()),
             }
         };
-        let app = App { client, log_path, log_dir, display, _driver: driver, _display: display_group };
+        let app = App {
+            client,
+            log_path,
+            log_dir,
+            display,
+            name: test_name.to_owned(),
+            audited: Default::default(),
+            _driver: driver,
+            _display: display_group,
+        };
         app.wait_visible("body[data-ready='true']").await.context("the app did not finish starting")?;
         Ok(app)
     }
@@ -596,8 +609,21 @@ impl App {
         }
     }
 
+    /// Waits until `[data-testid=id]` is displayed; a screen root
+    /// (`screen-…`) is then checked with axe (see [`App::audit`]).
     pub async fn testid(&self, id: &str) -> Result<fantoccini::elements::Element> {
-        self.wait_visible(&format!("[data-testid='{id}']")).await
+        let el = self.wait_visible(&format!("[data-testid='{id}']")).await?;
+        if id.starts_with("screen-") {
+            self.audit().await?;
+        }
+        Ok(el)
+    }
+
+    /// Checks the screen state shown with axe-core's WCAG A/AA rules, once
+    /// per state and launch (tests/e2e/axe.rs); fails on any violation.
+    /// Called where a test reaches a screen or waits for a message.
+    pub async fn audit(&self) -> Result<()> {
+        crate::axe::check(&self.client, &self.name, &self.audited).await
     }
 
     pub async fn is_visible(&self, id: &str) -> Result<bool> {
@@ -633,6 +659,7 @@ impl App {
         loop {
             let text = self.text(id).await.unwrap_or_default();
             if text.contains(needle) {
+                self.audit().await?;
                 return Ok(text);
             }
             if Instant::now() > deadline {
@@ -746,6 +773,7 @@ impl App {
         loop {
             let text = self.text_in(screen, id).await.unwrap_or_default();
             if text.contains(needle) {
+                self.audit().await?;
                 return Ok(text);
             }
             if Instant::now() > deadline {
@@ -803,7 +831,7 @@ impl App {
     /// and says which one is shown instead when it never is.
     pub async fn screen(&self, screen: &str) -> Result<()> {
         match self.wait_visible(&format!("[data-testid='{screen}']")).await {
-            Ok(_) => Ok(()),
+            Ok(_) => self.audit().await,
             Err(e) => bail!("{e}; screen shown instead: {:?}", self.current_screen().await.unwrap_or_default()),
         }
     }

@@ -118,7 +118,7 @@ async fn wait_screen(app: &App, screen: &str, within: Duration) -> Result<()> {
     let deadline = Instant::now() + within;
     loop {
         if app.is_visible(screen).await.unwrap_or(false) {
-            return Ok(());
+            return app.audit().await;
         }
         if Instant::now() > deadline {
             bail!("{screen} not shown after {within:?}; shown: {:?}", app.current_screen().await.unwrap_or_default());

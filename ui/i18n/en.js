@@ -129,9 +129,9 @@ export default {
   "osk.hyphen": "hyphen",
   "osk.underscore": "underscore",
   "osk.to_numpad": "123",
-  "osk.to_numpad_label": "Numeric pad",
+  "osk.to_numpad_label": "123, numeric pad",
   "osk.to_letters": "ABC",
-  "osk.to_letters_label": "Keyboard with letters",
+  "osk.to_letters_label": "ABC, keyboard with letters",
   "osk.close": "Close",
   "osk.close_label": "Close the keyboard",
 

@@ -129,9 +129,9 @@ export default {
   "osk.hyphen": "tiret",
   "osk.underscore": "tiret bas",
   "osk.to_numpad": "123",
-  "osk.to_numpad_label": "Pavé numérique",
+  "osk.to_numpad_label": "123, pavé numérique",
   "osk.to_letters": "ABC",
-  "osk.to_letters_label": "Clavier avec les lettres",
+  "osk.to_letters_label": "ABC, clavier avec les lettres",
   "osk.close": "Fermer",
   "osk.close_label": "Fermer le clavier",
 

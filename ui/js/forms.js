@@ -57,6 +57,19 @@ export function setFieldError(input, message) {
   else input.removeAttribute("aria-invalid");
 }
 
+/**
+ * Says `message` politely (the live region `field-announce`): a field's error
+ * found when the member leaves it is shown under the field, in an element
+ * that was hidden, which screen readers do not announce by itself.
+ */
+export function announce(message) {
+  const region = document.querySelector('[data-testid="field-announce"]');
+  if (!region) return;
+  // Emptied first, so that the same message is said again.
+  region.textContent = "";
+  if (message) setTimeout(() => { region.textContent = message; }, 50);
+}
+
 /** Shows `message` in the screen's alert (role="alert"). */
 export function showAlert(screen, message) {
   const alert = alertOf(screen);

@@ -9,7 +9,7 @@
 import { invoke } from "../ipc.js";
 import { app, isKiosk, offers } from "./state.js";
 import { byTestid, onShow, show } from "./screens.js";
-import { clearErrors, clearScreen, looksLikeNir, onSubmit, setFieldError, showError } from "./forms.js";
+import { announce, clearErrors, clearScreen, looksLikeNir, onSubmit, setFieldError, showError } from "./forms.js";
 import { enterSpace } from "./space.js";
 import { startProcedure } from "./procedures.js";
 import { setStepper } from "./walkthrough.js";
@@ -105,6 +105,7 @@ export function initLogin() {
       setFieldError(identifier, "");
     } catch (err) {
       setFieldError(identifier, err.message);
+      announce(err.message);
     }
   });
 

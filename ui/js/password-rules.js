@@ -8,6 +8,8 @@ import { t } from "./i18n.js";
 import { byTestid } from "./screens.js";
 
 const DEBOUNCE_MS = 150;
+/** The match status is said at most this often while the member types. */
+const ANNOUNCE_MS = 1000;
 
 export function attachPasswordRules(screenRoot) {
   const password = byTestid("new-password", screenRoot);
@@ -15,6 +17,23 @@ export function attachPasswordRules(screenRoot) {
   const list = byTestid("password-rules", screenRoot);
   const summary = byTestid("password-rules-summary", screenRoot);
   const match = byTestid("password-match", screenRoot);
+  // The match status, said politely while typing (the visible line is
+  // hidden while the confirmation is empty, and a hidden element is not
+  // announced when it appears): only a change, at most once a second.
+  const matchAnnounce = byTestid("password-match-announce", screenRoot);
+  let announced = "";
+  let announceAt = 0;
+  let announceTimer = null;
+  function announceMatch(text) {
+    clearTimeout(announceTimer);
+    if (!matchAnnounce || text === announced) return;
+    const wait = Math.max(0, announceAt + ANNOUNCE_MS - Date.now());
+    announceTimer = setTimeout(() => {
+      announced = text;
+      announceAt = Date.now();
+      matchAnnounce.textContent = text;
+    }, wait);
+  }
   let timer = null;
   let sequence = 0;
   let last = null;
@@ -57,10 +76,15 @@ export function attachPasswordRules(screenRoot) {
     if (confirmation.value === "") {
       match.hidden = true;
       delete match.dataset.met;
+      clearTimeout(announceTimer);
+      announced = "";
+      if (matchAnnounce) matchAnnounce.textContent = "";
     } else {
       match.hidden = false;
       match.dataset.met = String(Boolean(result.confirmation_matches));
-      match.textContent = `${result.confirmation_matches ? "✓" : "✗"} ${t(result.confirmation_matches ? "rules.match_yes" : "rules.match_no")}`;
+      const said = t(result.confirmation_matches ? "rules.match_yes" : "rules.match_no");
+      match.textContent = `${result.confirmation_matches ? "✓" : "✗"} ${said}`;
+      announceMatch(said);
     }
   }
 
