@@ -162,7 +162,7 @@ fn forgot_guide_follows_the_mpn_guide() {
     let fr = guide_of("mpn", Procedure::Forgot, Lang::Fr);
     assert!(fr.source.contains("étapes 4 à 10"), "{}", fr.source);
     let all = serde_json::to_string(&fr).unwrap();
-    for words in ["« Envoyer »", "« Réinitialisation de mot de passe »", "spams", "au moins 8 caractères", "« Modifier le mot de passe »"] {
+    for words in ["«\u{a0}Envoyer\u{a0}»", "«\u{a0}Réinitialisation de mot de passe\u{a0}»", "spams", "au moins 8 caractères", "«\u{a0}Modifier le mot de passe\u{a0}»"] {
         assert!(all.contains(words), "{words}");
     }
 }
