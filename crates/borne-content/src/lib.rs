@@ -84,6 +84,31 @@ pub struct Profile {
     pub forgot_fields: Vec<String>,
 }
 
+/// How a member on their own PC reaches the insurer from the help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contact {
+    /// The online chat (`chat_url`), in the system's browser.
+    Chat,
+    /// The phone number, as a `tel:` link for the system's dialer.
+    Phone,
+}
+
+impl Profile {
+    /// The address the system opens for `contact`: the chat's `https://`
+    /// address, or `tel:` and the phone number's digits (« 03 88 19 22 56 »
+    /// → `tel:0388192256`); `None` when the profile has none.
+    pub fn contact_url(&self, contact: Contact) -> Option<String> {
+        match contact {
+            Contact::Chat => self.chat_url.clone().filter(|u| u.starts_with("https://")),
+            Contact::Phone => {
+                let digits: String = self.support.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+                (!digits.is_empty()).then(|| format!("tel:{digits}"))
+            }
+        }
+    }
+}
+
 /// CSS colours (`#rrggbb`) of the insurer's theme.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

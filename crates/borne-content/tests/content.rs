@@ -48,6 +48,20 @@ fn every_profile_parses() {
 }
 
 #[test]
+fn the_help_s_contacts_are_the_chat_and_a_tel_link() {
+    use borne_content::Contact;
+    let mpn = profile("mpn").unwrap();
+    assert_eq!(mpn.contact_url(Contact::Chat).as_deref(), Some("https://www.e-mpn.fr"));
+    assert_eq!(mpn.contact_url(Contact::Phone).as_deref(), Some("tel:0388192256"));
+    let mgen = profile("mgen").unwrap();
+    assert_eq!(mgen.contact_url(Contact::Phone).as_deref(), Some("tel:3676"));
+    // Only an https:// chat is opened.
+    let mut odd = mpn.clone();
+    odd.chat_url = Some("file:///etc/passwd".into());
+    assert_eq!(odd.contact_url(Contact::Chat), None);
+}
+
+#[test]
 fn profile_json_follows_the_ipc_contract() {
     let json = serde_json::to_value(profile("mpn").unwrap()).unwrap();
     assert_eq!(json["id"], "mpn");
