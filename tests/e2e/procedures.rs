@@ -766,6 +766,7 @@ fn mgen_profile_names_the_insurer_and_its_support() {
         app.wait_text("help-panel", "36 76").await?;
         assert_eq!(app.js("return document.querySelector(\"[data-testid='help-chat-link']\").getAttribute('href');").await?, "https://www.mgen.fr");
         assert_eq!(app.js("return document.querySelector(\"[data-testid='help-phone-link']\").getAttribute('href');").await?, "tel:3676");
+        app.screenshot("help-contact-pc").await?;
         let url_before = app.js("return location.href;").await?;
         app.click("help-chat-link").await?;
         app.click("help-phone-link").await?;

@@ -76,7 +76,7 @@ export default {
   "help.close": "Fermer",
   "help.staff_default": "Demandez de l'aide au personnel de l'agence : il est là pour vous accompagner.",
   "help.phone_label": "Vous pouvez aussi appeler {insurer} au :",
-  "help.chat_link": "Ouvrir le chat dans votre navigateur",
+  "help.chat_link": "Ouvrir {chat} dans votre navigateur",
   "help.phone_link": "Appeler le {phone}",
   "help.fallback.nir.title": "Où trouver mon numéro de Sécurité Sociale avec la clé ?",
   "help.fallback.nir.text": "Il figure sur votre carte Vitale : 13 chiffres suivis de la clé (2 chiffres), soit 15 chiffres.",

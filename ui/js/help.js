@@ -87,7 +87,7 @@ function renderContact(id) {
     contact.querySelector('[data-testid="help-phone"]').className = "help-phone";
   } else {
     const links = [];
-    if (support.chat_url) links.push(contactLink("help-chat-link", support.chat_url, t("help.chat_link"), "chat"));
+    if (support.chat_url) links.push(contactLink("help-chat-link", support.chat_url, t("help.chat_link", { chat: support.chat || "" }), "chat"));
     links.push(contactLink("help-phone-link", `tel:${phone.replace(/[^0-9+]/g, "")}`, t("help.phone_link", { phone }), "phone"));
     contact.replaceChildren(...links);
   }
