@@ -13,6 +13,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "help",
     "take_deep_link",
     "demo_messages",
+    "open_contact",
     "check_identifier",
     "check_unlock",
     "check_password",

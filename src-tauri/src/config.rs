@@ -14,6 +14,7 @@
 //! enrolment_secret = "…"         # kiosk: the backend's enrolment secret, used once
 //! device_name = "Agence de Strasbourg — borne 1"
 //! heartbeat_secs = 60
+//! help_staff = "Adressez-vous à l'accueil de l'agence, à droite de l'entrée."   # kiosk: the help's sentence
 //! ```
 //!
 //! The app keeps the result as Tauri managed state: `State<'_, AppConfig>`.
@@ -30,6 +31,8 @@ pub const DEFAULT_IDLE_WARNING_SECS: u64 = 30;
 /// The idle warning is never shorter: a member must have time to read it and touch the screen.
 pub const MIN_IDLE_WARNING_SECS: u64 = 20;
 pub const DEFAULT_HEARTBEAT_SECS: u64 = 60;
+/// The longest branch sentence the kiosk's help shows (`help_staff`).
+pub const HELP_STAFF_MAX_CHARS: usize = 300;
 /// What the backend accepts as a device name (borne-server `NAME_MAX_CHARS`).
 pub const DEVICE_NAME_MAX_CHARS: usize = 64;
 
@@ -66,6 +69,10 @@ pub struct AppConfig {
     /// Trimmed, 1 to 64 characters, no control character; the host name by default.
     pub device_name: String,
     pub heartbeat_secs: u64,
+    /// Kiosk: whom to ask at this branch, the first sentence of the help
+    /// « Un autre message d'erreur ? » (trimmed, 1 to 300 characters); the
+    /// UI's default sentence when `None`.
+    pub help_staff: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -79,6 +86,7 @@ impl Default for AppConfig {
             enrolment_secret: None,
             device_name: "borne".into(),
             heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
+            help_staff: None,
         }
     }
 }
@@ -95,6 +103,7 @@ impl fmt::Debug for AppConfig {
             .field("enrolment_secret", &self.enrolment_secret)
             .field("device_name", &self.device_name)
             .field("heartbeat_secs", &self.heartbeat_secs)
+            .field("help_staff", &self.help_staff)
             .finish()
     }
 }
@@ -223,7 +232,20 @@ impl AppConfig {
             }
         };
 
-        Ok(AppConfig { mode, idle_timeout_secs, idle_warning_secs, keyboard, staff_pin_hash, enrolment_secret, device_name, heartbeat_secs })
+        let help_staff = match pick_str("help_staff", "BORNE_HELP_STAFF", section.help_staff) {
+            Some((_, sentence)) if sentence.is_empty() => None,
+            Some((source, sentence)) => {
+                if sentence.chars().count() > HELP_STAFF_MAX_CHARS || sentence.chars().any(char::is_control) {
+                    return Err(format!(
+                        "{source} : la phrase d'aide de l'agence doit faire au plus {HELP_STAFF_MAX_CHARS} caractères, sans caractère de contrôle"
+                    ));
+                }
+                Some(sentence)
+            }
+            None => None,
+        };
+
+        Ok(AppConfig { mode, idle_timeout_secs, idle_warning_secs, keyboard, staff_pin_hash, enrolment_secret, device_name, heartbeat_secs, help_staff })
     }
 }
 
@@ -265,6 +287,7 @@ struct Section {
     enrolment_secret: Option<Secret>,
     device_name: Option<String>,
     heartbeat_secs: Option<u64>,
+    help_staff: Option<String>,
 }
 
 #[cfg(test)]
@@ -294,6 +317,18 @@ mod tests {
         // An empty file, or one with an empty [app] table, is the defaults too.
         assert_eq!(load(Some(""), &[]).unwrap(), c);
         assert_eq!(load(Some("[app]\n"), &[]).unwrap(), c);
+    }
+
+    #[test]
+    fn the_branch_sentence_of_the_kiosk_help_comes_from_the_file_or_its_variable() {
+        assert_eq!(load(None, &[]).unwrap().help_staff, None);
+        let file = "[app]\nhelp_staff = \"  Demandez à l'accueil, à droite de l'entrée.  \"\n";
+        assert_eq!(load(Some(file), &[]).unwrap().help_staff.as_deref(), Some("Demandez à l'accueil, à droite de l'entrée."));
+        let var = load(Some(file), &[("BORNE_HELP_STAFF", "Le conseiller du guichet 2 vous aide.")]).unwrap();
+        assert_eq!(var.help_staff.as_deref(), Some("Le conseiller du guichet 2 vous aide."));
+        let long = "a".repeat(HELP_STAFF_MAX_CHARS + 1);
+        let e = load(None, &[("BORNE_HELP_STAFF", long.as_str())]).unwrap_err();
+        assert!(e.contains("BORNE_HELP_STAFF") && e.contains("300 caractères"), "{e}");
     }
 
     #[test]

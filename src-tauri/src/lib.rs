@@ -106,6 +106,7 @@ pub fn run() {
             info::help,
             info::take_deep_link,
             info::demo_messages,
+            info::open_contact,
             checks::check_identifier,
             checks::check_unlock,
             checks::check_password,

@@ -79,7 +79,7 @@ fn kiosk_wipe_leaves_nothing_of_the_member_in_the_app_or_the_page() {
         let app = App::launch_with(Some(&backend.url()), "kiosk-wipe", &KIOSK, &[]).await?;
         let info = app.invoke("app_info").await?;
         assert_eq!(info["mode"], "kiosk");
-        assert_eq!(info["kiosk"], json!({ "idle_timeout_secs": 600, "idle_warning_secs": 30, "keyboard": "never", "staff_exit": false }));
+        assert_eq!(info["kiosk"], json!({ "idle_timeout_secs": 600, "idle_warning_secs": 30, "keyboard": "never", "staff_exit": false, "help_staff": null }));
 
         past_attract(&app).await?;
         app.log_in(&m.nir_typed, &m.password).await?;

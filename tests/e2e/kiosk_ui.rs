@@ -358,6 +358,54 @@ fn kiosk_idle_warning_counts_down_continue_keeps_the_session_then_everything_is_
     });
 }
 
+/// « Un autre message d'erreur ? » at a kiosk (issue 14 §4): the branch's
+/// sentence (BORNE_HELP_STAFF), the phone number large, no chat, no link,
+/// and open_contact refused: nothing opens outside the app.
+#[test]
+fn kiosk_help_asks_the_branch_staff_shows_the_phone_large_and_opens_nothing() {
+    scenario(|| async {
+        let staff = "Adressez-vous à l'accueil de l'agence, à droite de l'entrée.";
+        let mut env: Vec<(&str, &str)> = kiosk_env("600");
+        env.push(("BORNE_HELP_STAFF", staff));
+        let backend = Backend::start(&[]).await?;
+        let app = App::launch_with(Some(&backend.url()), "kiosk-help", &env, &[]).await?;
+        app.screen(ATTRACT).await?;
+        app.click("attract-start").await?;
+        app.screen(HOME).await?;
+        app.click_in(HOME, "home-login").await?;
+        app.screen(LOGIN).await?;
+        app.click_in(LOGIN, "help-other-error").await?;
+        assert_eq!(app.wait_text("help-staff", staff).await?, staff);
+        assert_eq!(app.text("help-phone").await?, "03 88 19 22 56");
+        let sizes = js(&app, "const px = (t) => parseFloat(getComputedStyle(document.querySelector(`[data-testid='${t}']`)).fontSize); return [px('help-phone'), px('help-staff')];").await?;
+        let (phone, text) = (sizes[0].as_f64().unwrap_or_default(), sizes[1].as_f64().unwrap_or_default());
+        ensure!(phone >= 1.8 * text, "the phone number is not large: {phone} px against {text} px");
+        // The chat is out of reach at a kiosk: not offered, and no link at all in the help.
+        let body = app.text("help-panel").await?;
+        assert!(!body.contains("chat"), "{body}");
+        assert_eq!(app.count_visible("[data-testid='help-panel'] a").await?, 0, "a link in the kiosk's help");
+        let refused = tokio::time::timeout(
+            Duration::from_secs(20),
+            app.client.execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 window.__TAURI_INTERNALS__.invoke('open_contact', { contact: 'chat' }).then(() => done('opened'), (e) => done(e.code || 'refused'));",
+                vec![],
+            ),
+        )
+        .await
+        .map_err(|_| anyhow!("open_contact timed out"))??;
+        assert_eq!(refused, "bad_request", "a kiosk opened a contact outside the app");
+        app.screenshot("kiosk-help").await?;
+        app.click("help-close").await?;
+        app.wait_hidden("[data-testid='help-panel']").await?;
+
+        let log = app.app_log();
+        app.close().await;
+        assert!(log.contains("a kiosk opens nothing outside the app"), "{log}");
+        Ok(())
+    });
+}
+
 #[test]
 fn kiosk_staff_exit_needs_a_long_press_and_the_staff_pin() {
     scenario(|| async {

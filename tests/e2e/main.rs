@@ -108,7 +108,12 @@ fn unknown_profile_gets_the_guide_advice() {
 
         app.log_in(&stranger.nir_typed, &stranger.password).await?;
         let text = app.wait_text("error-message", "Ce profil est inconnu").await?;
-        assert!(text.contains("15 chiffres sans espace"), "{text}");
+        // One answer on the number's format (issue 14 §3): the stranger typed it
+        // with spaces, and the message, like the hint, says spaces are accepted.
+        assert!(text.contains("15 chiffres (les espaces sont acceptés"), "{text}");
+        assert!(!text.contains("sans espace"), "{text}");
+        let hint = app.js("return document.getElementById('login-identifier-hint').textContent;").await?;
+        assert!(hint.as_str().unwrap_or_default().contains("les espaces sont acceptés"), "{hint}");
         assert!(text.contains("Pas encore inscrit ?"), "{text}");
         app.click_in("screen-login", "link-register").await?;
         app.screen("screen-register").await?;

@@ -181,6 +181,11 @@ fn forgotten_password_at_a_kiosk_mpn_steps_4_to_10() {
         app.click_in(LOGIN, "link-forgot-password").await?;
         app.screen(FORGOT).await?;
         app.wait_text("walkthrough-step", "Étape").await?;
+        // The fields carry the guide's letters (A), (B), (C), as its figure does.
+        for (label, letter) in [("forgot-identifier", "(A)"), ("forgot-member-number", "(B)"), ("forgot-email", "(C)")] {
+            let text = app.js(&format!("return document.querySelector('label[for=\"{label}\"]').textContent;")).await?;
+            assert!(text.as_str().unwrap_or_default().starts_with(letter), "{label}: {text}");
+        }
         app.screenshot("forgot").await?;
 
         // Step 5, (A) with a wrong key: refused on the spot, next to (A), focus on (A).
@@ -209,6 +214,15 @@ fn forgotten_password_at_a_kiosk_mpn_steps_4_to_10() {
         app.screen(FORGOT_SENT).await?;
         let sent = app.wait_text_in(FORGOT_SENT, "forgot-sent-message", "« Réinitialisation de mot de passe »").await?;
         assert!(sent.contains("spams"), "{sent}");
+        // The mailbox and the code are one screen: steps 3 and 4, both marked.
+        app.wait_text("walkthrough-step", "Étapes 3 et 4 sur 6").await?;
+        assert_eq!(app.count_visible("[data-testid='walkthrough-item'][aria-current='step']").await?, 2);
+        // Nothing after a few minutes: what to do, without telling whether the data matched.
+        let nothing = app.wait_text_in(FORGOT_SENT, "forgot-sent-nothing", "Rien reçu après quelques minutes").await?;
+        for needed in ["spams", "(B)", "(C)", "03 88 19 22 56", "refaites la demande"] {
+            assert!(nothing.contains(needed), "{needed}: {nothing}");
+        }
+        assert!(app.is_visible_in(FORGOT_SENT, "forgot-sent-again").await?);
         assert_resend_waits(&app, FORGOT_SENT).await?;
         app.screenshot("forgot-sent").await?;
 
@@ -233,6 +247,12 @@ fn forgotten_password_at_a_kiosk_mpn_steps_4_to_10() {
         app.in_screen(RESET, "password-rules").await?;
         let rules_css = "[data-testid='screen-reset'] [data-testid='password-rules'] [data-testid^='rule-']";
         assert_eq!(app.count_visible(rules_css).await?, RULES.len(), "one item per rule of the policy");
+        // Nothing typed yet: no rule is ticked (even those an empty password does not break).
+        for rule in RULES {
+            app.wait_attr_in(RESET, &format!("rule-{rule}"), "data-met", "empty").await?;
+        }
+        let ticks = app.js("return [...document.querySelectorAll(\"[data-testid='screen-reset'] .rule-mark\")].filter((m) => m.textContent === '✓').length;").await?;
+        assert_eq!(ticks, 0, "a green tick on an empty field");
         app.type_in(RESET, "new-password", "abc").await?;
         app.wait_attr_in(RESET, "rule-min_length", "data-met", "false").await?;
         app.wait_attr_in(RESET, "rule-lowercase", "data-met", "true").await?;
@@ -391,7 +411,11 @@ fn unlock_by_sms_mgen_steps_1_to_5() {
         app.wait_text_in(UNLOCK_CHANNEL, "channel-sms-note", "métropolitaine").await?;
         app.in_screen(UNLOCK_CHANNEL, "channel-email").await?;
         app.screenshot("unlock-channel").await?;
+        // The button says what it does.
+        app.click_in(UNLOCK_CHANNEL, "channel-email").await?;
+        app.wait_text_in(UNLOCK_CHANNEL, "channel-submit", "Recevoir l'e-mail").await?;
         app.click_in(UNLOCK_CHANNEL, "channel-sms").await?;
+        app.wait_text_in(UNLOCK_CHANNEL, "channel-submit", "Recevoir le SMS").await?;
         app.click_in(UNLOCK_CHANNEL, "channel-submit").await?;
 
         // Step 4, 1st case: the SMS with a temporary password.
@@ -404,6 +428,13 @@ fn unlock_by_sms_mgen_steps_1_to_5() {
         app.click_in(UNLOCK_SENT, "unlock-sent-login").await?;
         app.screen(LOGIN).await?;
         assert_eq!(compact(&app.value_in(LOGIN, "login-identifier").await?), m.nir, "the NIR is not prefilled");
+        // Still step 4 on the log-in form; a mistyped temporary password is named so.
+        app.wait_text("walkthrough-step", "Étape 4 sur 5").await?;
+        app.type_in(LOGIN, "login-password", "Faux1Temporaire").await?;
+        app.click_in(LOGIN, "login-submit").await?;
+        let typo = app.wait_text("error-message", "mot de passe temporaire").await?;
+        assert!(!typo.contains("code"), "{typo}");
+        app.wait_text("walkthrough-step", "Étape 4 sur 5").await?;
         app.type_in(LOGIN, "login-password", &temporary).await?;
         app.click_in(LOGIN, "login-submit").await?;
 
@@ -462,6 +493,8 @@ fn unlock_by_email_when_it_is_the_only_usable_channel() {
         app.screen(UNLOCK_SENT).await?;
         let sent = app.wait_text_in(UNLOCK_SENT, "unlock-sent-message", "a•••@exemple.fr").await?;
         assert!(sent.to_lowercase().contains("e-mail"), "the message does not name the e-mail channel: {sent}");
+        // Her mobile is known (overseas): she is not told that only her e-mail is.
+        assert!(!sent.contains("ne connaît que"), "{sent}");
         let mail = backend.last_message_entry(&overseas.email, 0).await?;
         assert_eq!(mail["kind"], "unlock_by_email");
         let text = mail["text"].as_str().unwrap_or_default();
@@ -709,14 +742,41 @@ fn mgen_profile_names_the_insurer_and_its_support() {
     scenario(|| async {
         let m = TestMember::new(210);
         let backend = Backend::start(&[&m]).await?;
-        let app = App::launch_with(Some(&backend.url()), "profile-mgen", &[("BORNE_PROFILE", "mgen")], &[]).await?;
+        // The system's opener, faked: it writes down what it was asked to open.
+        let opener = tempfile::tempdir()?;
+        let opened = opener.path().join("opened.txt");
+        let script = opener.path().join("xdg-open");
+        std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n", opened.display()))?;
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+        let path = format!("{}:{}", opener.path().display(), std::env::var("PATH").unwrap_or_default());
+        let app = App::launch_with(Some(&backend.url()), "profile-mgen", &[("BORNE_PROFILE", "mgen"), ("PATH", &path)], &[]).await?;
         app.wait_text("insurer-name", "MGEN").await?;
         assert!(!app.text("insurer-name").await?.contains("MPN"));
+        // MGEN members read « Espace personnel », never « Espace adhérent ».
+        app.wait_text("insurer-name", "MGEN — Espace personnel").await?;
+        app.wait_text(HOME, "Bienvenue dans votre Espace personnel").await?;
         app.click_in(HOME, "home-login").await?;
         app.screen(LOGIN).await?;
-        // « Un autre message d'erreur ? »: the insurer's own contacts.
+        app.wait_text(LOGIN, "Connexion à votre Espace personnel").await?;
+        let page = app.js("return document.body.innerText + ' ' + document.title;").await?;
+        assert!(!page.as_str().unwrap_or_default().to_lowercase().contains("espace adhérent"), "{page}");
+        // « Un autre message d'erreur ? »: the insurer's own contacts, as links
+        // the system opens (its browser, its dialer), never this window.
         app.click_in(LOGIN, "help-other-error").await?;
         app.wait_text("help-panel", "36 76").await?;
+        assert_eq!(app.js("return document.querySelector(\"[data-testid='help-chat-link']\").getAttribute('href');").await?, "https://www.mgen.fr");
+        assert_eq!(app.js("return document.querySelector(\"[data-testid='help-phone-link']\").getAttribute('href');").await?, "tel:3676");
+        app.screenshot("help-contact-pc").await?;
+        let url_before = app.js("return location.href;").await?;
+        app.click("help-chat-link").await?;
+        app.click("help-phone-link").await?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::fs::read_to_string(&opened).unwrap_or_default().lines().count() < 2 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(std::fs::read_to_string(&opened).unwrap_or_default(), "https://www.mgen.fr\ntel:3676\n", "the system was not asked to open the chat and the phone");
+        assert_eq!(app.js("return location.href;").await?, url_before, "the app's window left the app");
+        assert_eq!(app.client.windows().await?.len(), 1, "a window was opened");
         app.click("help-close").await?;
         app.wait_hidden("[data-testid='help-panel']").await?;
         assert_eq!(app.focused_testid().await?, "help-other-error");

@@ -12,9 +12,10 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The transcript's lines, once `last` is among them (speech is asynchronous).
+/// French typography's non-breaking spaces are read as spaces (they are said alike).
 async fn heard(path: &Path, last: &str) -> Result<Vec<String>> {
     for _ in 0..100 {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let text = crate::harness::plain_spaces(&std::fs::read_to_string(path).unwrap_or_default());
         if text.lines().any(|l| l.contains(last)) {
             return Ok(text.lines().map(str::to_owned).collect());
         }

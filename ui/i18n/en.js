@@ -2,7 +2,7 @@
 // Error messages and answers come from the Rust side, already in the chosen
 // language.
 export default {
-  "doc.title": "Borne Adhérent — Member area",
+  "doc.title": "Borne Adhérent — {space}",
   "skip": "Skip to content",
   "demo.badge": "Demo",
   "demo.title": "Fictitious data: built-in demonstration server",
@@ -11,8 +11,8 @@ export default {
   "demo.messages.hint": "In a demo, e-mails and SMS are not really sent: here they are, newest first.",
   "demo.messages.empty": "No message yet.",
   "demo.messages.to": "To",
-  "top.space": "{name} — Member area",
-  "top.space_default": "Member area",
+  "top.space": "{name} — {space}",
+  "top.space_default": "{space}",
   "top.nav": "Help, display and language",
   "top.guides": "Step-by-step guides",
   "top.lang": "Language",
@@ -51,8 +51,8 @@ export default {
   "field.new_password": "New password",
   "field.new_password_confirm": "Confirm the new password",
 
-  "hint.identifier": "15 digits, spaces allowed (example: 2 69 05 49 588 157 80), or the e-mail address used to create the account.",
-  "hint.nir": "15 digits, spaces allowed (example: 2 69 05 49 588 157 80). It is on your carte Vitale.",
+  "hint.identifier": "15 digits, spaces are accepted (example: 2 69 05 49 588 157 80), or the e-mail address used to create the account.",
+  "hint.nir": "15 digits, spaces are accepted (example: 2 69 05 49 588 157 80). It is on your carte Vitale.",
   "hint.member_number": "Your member number, printed on your carte de tiers payant (insurance card).",
   "hint.email_account": "The address used to create the account (example: firstname.lastname@example.com).",
   "hint.email_register": "We will send your activation code there (example: firstname.lastname@example.com).",
@@ -64,6 +64,7 @@ export default {
   "rules.list": "Password rules",
   "rules.met": "met",
   "rules.unmet": "not met",
+  "rules.empty": "checked as you type",
   "rules.summary": "{met} of {total} rules met.",
   "rules.summary_all": "All rules are met ({total} of {total}).",
   "rules.match_yes": "Both passwords are the same.",
@@ -73,6 +74,10 @@ export default {
   "help.open.member_number": "Where do I find my internal number?",
   "help.open.other_error": "Another error message?",
   "help.close": "Close",
+  "help.staff_default": "Please ask the branch staff for help: they are here to assist you.",
+  "help.phone_label": "You can also call {insurer} on:",
+  "help.chat_link": "Open the chat in your browser",
+  "help.phone_link": "Call {phone}",
   "help.fallback.nir.title": "Where do I find my Social Security number with its key?",
   "help.fallback.nir.text": "It is printed on your carte Vitale: 13 digits followed by the key (2 digits), 15 digits in all.",
   "help.fallback.nir.alt": "Fictitious carte Vitale: the Social Security number and its key are framed.",
@@ -84,6 +89,7 @@ export default {
 
   "walkthrough.kicker": "Your procedure",
   "walkthrough.step": "Step {n} of {total} — {title}",
+  "walkthrough.steps": "Steps {from} and {to} of {total} — {title}",
   "walkthrough.current": "you are here",
   "walkthrough.more": "Good to know",
 
@@ -91,7 +97,7 @@ export default {
   "flow.start_first": "This step follows the form “{form}”: please fill it in first.",
   "flow.not_logged_in": "This step requires you to be logged in: please log in first.",
 
-  "attract.title": "Welcome to your member area",
+  "attract.title": "Welcome to your {space}",
   "attract.lead": "Log-in, forgotten password, blocked account, registration: the kiosk guides you step by step.",
   "attract.start": "Touch the screen to start",
   "attract.speech": "Spoken mode: listen to the screen (F1 key)",
@@ -135,12 +141,12 @@ export default {
   "osk.close": "Close",
   "osk.close_label": "Close the keyboard",
 
-  "home.title": "Welcome to your member area",
+  "home.title": "Welcome to your {space}",
   "home.lead": "Manage your account on your own. Have your carte Vitale ready, or the e-mail address used to create your account.",
   "home.login": "Log in",
   "home.guides": "Step-by-step guides",
 
-  "login.title": "Log in to your member area",
+  "login.title": "Log in to your {space}",
   "login.submit": "Confirm",
   "login.busy": "Checking…",
   "login.link_unlock": "Unlock your account",
@@ -153,20 +159,24 @@ export default {
 
   "space.title": "You are now logged in!",
   "space.hello": "Hello",
-  "space.welcome": ", welcome to your member area.",
+  "space.welcome": ", welcome to your {space}.",
   "space.change_password": "Change my password",
   "space.logout": "Log out",
 
   "forgot.title": "Forgotten password?",
   "forgot.lead": "Fill in the form: we will send you a “Password reset” e-mail.",
-  "forgot.field_a": "Social Security number with its key, or e-mail address",
-  "forgot.field_b": "Internal number (member number)",
-  "forgot.field_c": "E-mail address used to create the account",
+  "forgot.field_a": "(A) Social Security number with its key, or e-mail address",
+  "forgot.field_b": "(B) Internal number (member number)",
+  "forgot.field_c": "(C) E-mail address used to create the account",
   "forgot.submit": "Send",
 
   "forgot_sent.title": "Check your mailbox",
   "forgot_sent.default": "If the details match an account, a “Password reset” e-mail has been sent to you. If you have not received anything, check your spam or junk mail folder.",
   "forgot_sent.how": "At home, click the link in the e-mail. At the kiosk, type the code given in the e-mail below.",
+
+  "forgot_sent.nothing_title": "Nothing received after a few minutes?",
+  "forgot_sent.nothing": "Check your spam or junk mail folder. Also check your internal number (B) and your e-mail address (C): they must be the ones {insurer} knows. Then ask again, or call {phone}.",
+  "forgot_sent.again": "Ask again",
 
   "code.submit": "Confirm the code",
 
@@ -192,12 +202,14 @@ export default {
   "channel.email": "By e-mail to {masked}",
   "channel.sms_note": "Only mobile numbers in metropolitan France can receive a text message; if you receive none, start again and choose the e-mail address.",
   "channel.submit": "Receive",
+  "channel.submit_sms": "Receive the text message",
+  "channel.submit_email": "Receive the e-mail",
   "channel.required": "Choose a delivery method.",
 
   "unlock_sent.title": "Message sent",
   "unlock_sent.default": "Read the message you received, then follow the case below that applies to you.",
   "unlock_sent.auto_sms": "{insurer} only knows your mobile phone: a text message with a temporary password has just been sent to {masked}.",
-  "unlock_sent.auto_email": "{insurer} only knows your e-mail address: an e-mail has just been sent to {masked}.",
+  "unlock_sent.auto_email": "For your account, only the e-mail is possible: an e-mail has just been sent to {masked}.",
   "unlock_sent.chosen_sms": "A text message with a temporary password has just been sent to {masked}.",
   "unlock_sent.chosen_email": "An e-mail has just been sent to {masked}.",
   "unlock_sent.resent": "The e-mail has been sent again.",
@@ -210,7 +222,7 @@ export default {
 
   "change.title": "Change your password",
   "change.lead_space": "Type your current password, then choose the new one.",
-  "change.lead_new": "Choose your new password and confirm it: you will then reach your personal area.",
+  "change.lead_new": "Choose your new password and confirm it: you will then reach your {space}.",
   "change.submit": "Change the password",
 
   "register.title": "Not registered yet? Create your account",

@@ -8,6 +8,7 @@ import { t, onLangChange } from "./i18n.js";
 import { byTestid, currentScreen, onShow, screenRoot } from "./screens.js";
 import { clearErrors, onSubmit, setFieldError, showError } from "./forms.js";
 import { showSent, submitCode } from "./code-step.js";
+import { startProcedure } from "./procedures.js";
 
 const S = "forgot";
 const SENT = "forgot-sent";
@@ -54,6 +55,15 @@ export function initForgot() {
     } catch (err) {
       setFieldError(identifier, err.message);
     }
+  });
+
+  // Nothing arrived: the form again, with what the member typed in (B) and (C) to check.
+  byTestid("forgot-sent-again", SENT).addEventListener("click", () => {
+    startProcedure("forgot", {
+      "forgot-identifier": identifier.value,
+      "forgot-member-number": memberNumber.value,
+      "forgot-email": email.value,
+    });
   });
 
   onShow(SENT, renderMessage);

@@ -3,8 +3,12 @@
 // modal <dialog> (focus kept inside, Esc closes it); the focus goes back to
 // the opener on close. Content from the `help` command (profile and
 // language specific), with a short fallback when it cannot be read.
+// « Un autre message d'erreur ? » leads somewhere: on a member's PC the chat
+// and the phone are links the system opens (open_contact: its browser and
+// dialer, never this window); at a kiosk, the branch's sentence (help_staff)
+// and the phone number, large, and nothing that opens outside the app.
 import { invoke } from "../ipc.js";
-import { app } from "./state.js";
+import { app, isKiosk } from "./state.js";
 import { t } from "./i18n.js";
 import { byTestid } from "./screens.js";
 import { onWipe } from "./wipe.js";
@@ -14,6 +18,7 @@ const title = byTestid("help-title");
 const body = byTestid("help-body");
 const image = byTestid("help-image");
 const close = byTestid("help-close");
+const contact = byTestid("help-contact");
 let opener = null;
 
 const FALLBACK_IMAGES = { nir: "img/carte-vitale.svg", member_number: "img/carte-tiers-payant.svg" };
@@ -45,6 +50,51 @@ function topic(id) {
   };
 }
 
+function element(tag, testid, text) {
+  const el = document.createElement(tag);
+  el.dataset.testid = testid;
+  el.textContent = text;
+  return el;
+}
+
+/** A link the system opens (browser, dialer); the address is the profile's, on the Rust side. */
+function contactLink(testid, href, text, which) {
+  const a = element("a", testid, text);
+  a.href = href;
+  a.addEventListener("click", (event) => {
+    event.preventDefault();
+    invoke("open_contact", { contact: which }).catch(() => {});
+  });
+  return a;
+}
+
+/** Where « Un autre message d'erreur ? » leads: staff and phone at a kiosk, chat and phone links on a PC. */
+function renderContact(id) {
+  const support = app.profile.support || {};
+  const phone = support.phone || "";
+  if (id !== "other_error" || !phone) {
+    contact.replaceChildren();
+    contact.hidden = true;
+    return false;
+  }
+  if (isKiosk()) {
+    const staff = (app.info && app.info.kiosk && app.info.kiosk.help_staff) || t("help.staff_default");
+    contact.replaceChildren(
+      element("p", "help-staff", staff),
+      element("p", "help-phone-label", t("help.phone_label", { insurer: support.insurer || app.profile.name })),
+      element("p", "help-phone", phone),
+    );
+    contact.querySelector('[data-testid="help-phone"]').className = "help-phone";
+  } else {
+    const links = [];
+    if (support.chat_url) links.push(contactLink("help-chat-link", support.chat_url, t("help.chat_link", { chat: support.chat || "" }), "chat"));
+    links.push(contactLink("help-phone-link", `tel:${phone.replace(/[^0-9+]/g, "")}`, t("help.phone_link", { phone }), "phone"));
+    contact.replaceChildren(...links);
+  }
+  contact.hidden = false;
+  return true;
+}
+
 export async function openHelp(id, from) {
   opener = from || document.activeElement;
   // Opened before the topics arrived (right after the start): wait for them;
@@ -53,8 +103,10 @@ export async function openHelp(id, from) {
   const h = topic(id);
   panel.dataset.topic = id;
   title.textContent = h.title;
+  // At a kiosk the chat is out of reach: the staff and the phone say it instead.
+  const replaced = renderContact(id) && isKiosk();
   body.replaceChildren(
-    ...(h.paragraphs || []).map((text) => {
+    ...(replaced ? [] : h.paragraphs || []).map((text) => {
       const p = document.createElement("p");
       p.textContent = text;
       return p;
@@ -101,6 +153,8 @@ function resetHelp() {
   delete panel.dataset.topic;
   title.textContent = "";
   body.replaceChildren();
+  contact.replaceChildren();
+  contact.hidden = true;
   image.removeAttribute("src");
   image.alt = "";
   image.hidden = true;

@@ -7,6 +7,9 @@ import en from "../i18n/en.js";
 const DICTS = { fr, en };
 let lang = "fr";
 const listeners = [];
+/** Values every text may use: `{space}`, the insurer's « Espace adhérent »
+ * or « Espace personnel » (its profile, applyProfile). */
+const globals = { space: "" };
 
 export const LANGS = Object.keys(DICTS);
 
@@ -14,10 +17,19 @@ export function getLang() {
   return lang;
 }
 
-/** The text of `key` in the current language, `{name}` replaced from `vars`. */
+/** The text of `key` in the current language, `{name}` replaced from `vars`
+ * (then from the globals). */
 export function t(key, vars = {}) {
   const text = DICTS[lang][key] ?? DICTS.fr[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+  const all = { ...globals, ...vars };
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in all ? String(all[name]) : whole));
+}
+
+/** Sets values every text may use (the insurer's `space`) and redraws the texts. */
+export function setGlobals(values) {
+  Object.assign(globals, values);
+  applyTexts();
+  for (const fn of listeners) fn(lang);
 }
 
 export function applyTexts(root = document) {

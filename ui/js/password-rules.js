@@ -2,6 +2,8 @@
 // <li data-testid="rule-RULE" data-met="true|false"> per rule that
 // `check_password` returns (the policy of borne-core), a visible ✓ or ✗ and
 // the rule's text, a polite summary, and whether the confirmation matches.
+// While the field is empty nothing is checked yet: each rule shows a neutral
+// « – » (data-met="empty"), never a green tick.
 // Updated 150 ms after the member stops typing.
 import { invoke } from "../ipc.js";
 import { t } from "./i18n.js";
@@ -38,7 +40,7 @@ export function attachPasswordRules(screenRoot) {
   let sequence = 0;
   let last = null;
 
-  function renderRule(check) {
+  function renderRule(check, empty) {
     const testid = `rule-${check.rule}`;
     let li = list.querySelector(`[data-testid="${testid}"]`);
     if (!li) {
@@ -55,19 +57,20 @@ export function attachPasswordRules(screenRoot) {
       li.append(mark, label, state);
       list.append(li);
     }
-    li.dataset.met = String(Boolean(check.met));
-    li.querySelector(".rule-mark").textContent = check.met ? "✓" : "✗";
+    li.dataset.met = empty ? "empty" : String(Boolean(check.met));
+    li.querySelector(".rule-mark").textContent = empty ? "–" : check.met ? "✓" : "✗";
     li.querySelector(".rule-label").textContent = check.label;
-    li.querySelector(".rule-state").textContent = ` (${t(check.met ? "rules.met" : "rules.unmet")})`;
+    li.querySelector(".rule-state").textContent = ` (${t(empty ? "rules.empty" : check.met ? "rules.met" : "rules.unmet")})`;
     return li;
   }
 
   function render(result) {
     last = result;
     const rules = result.rules || [];
-    const keep = new Set(rules.map((r) => renderRule(r)));
+    const empty = password.value === "";
+    const keep = new Set(rules.map((r) => renderRule(r, empty)));
     for (const li of [...list.children]) if (!keep.has(li)) li.remove();
-    const met = rules.filter((r) => r.met).length;
+    const met = empty ? 0 : rules.filter((r) => r.met).length;
     const text = met === rules.length
       ? t("rules.summary_all", { total: rules.length })
       : t("rules.summary", { met, total: rules.length });

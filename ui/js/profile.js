@@ -1,8 +1,9 @@
-// The insurer's profile (app_info.profile): its name in the top bar, its
+// The insurer's profile (app_info.profile): its name in the top bar, the
+// name of its online space in every text ({space}), its
 // colours, the procedures it offers (the entry points of the others are
 // hidden) and the fields of its forgotten-password form.
 import { app, offers } from "./state.js";
-import { t, onLangChange } from "./i18n.js";
+import { t, onLangChange, setGlobals } from "./i18n.js";
 import { byTestid } from "./screens.js";
 import { applyForgotFields } from "./forgot.js";
 
@@ -17,6 +18,10 @@ export function applyProfile(profile) {
     return;
   }
   app.profile = { ...app.profile, ...profile };
+  // « Espace adhérent » or « Espace personnel » in every text of the UI.
+  // Its name and phone number in the texts that give them.
+  const support = profile.support || {};
+  setGlobals({ space: profile.space || "", insurer: support.insurer || profile.name || "", phone: support.phone || "" });
   const colours = profile.colours || {};
   const root = document.documentElement.style;
   if (colours.primary) root.setProperty("--primary", colours.primary);

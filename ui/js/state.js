@@ -30,7 +30,7 @@ export const app = {
 
 function emptyFlow() {
   return {
-    /** The channels `unlock` offered, when the member must choose. */
+    /** The channels `unlock` offered (one when it was used at once). */
     channels: null,
     /** The channel the unlock message went by ("sms", "email"), as answered, or null. */
     unlockChannel: null,

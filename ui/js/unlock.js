@@ -34,11 +34,11 @@ async function submitForm() {
     app.flow.unlockChannel = null;
     setStepper(answer.stepper);
     clearScreen(S);
+    app.flow.channels = answer.channels || [];
     if (answer.sent) {
       // Only one contact known: used automatically, and the message says which.
       sent(answer.sent, "auto");
     } else {
-      app.flow.channels = answer.channels || [];
       clearScreen(CHANNEL);
       show(CHANNEL);
     }
@@ -78,6 +78,16 @@ function renderChannels() {
     byTestid(`channel-${channel}-label`, CHANNEL).textContent = t(`channel.${channel}`, { masked: option ? option.masked : "…" });
   }
   byTestid("channel-sms-note", CHANNEL).hidden = known && !offered.some((c) => c.channel === "sms");
+  renderChannelSubmit();
+}
+
+/** The button says what it does: « Recevoir le SMS », « Recevoir l'e-mail ». */
+function renderChannelSubmit() {
+  const chosen = screenRoot(CHANNEL).querySelector('input[name="channel"]:checked');
+  const submit = byTestid("channel-submit", CHANNEL);
+  const key = chosen ? `channel.submit_${chosen.value}` : "channel.submit";
+  submit.dataset.i18n = key;
+  if (submit.getAttribute("aria-busy") !== "true") submit.textContent = t(key);
 }
 
 async function submitChannel() {
@@ -111,6 +121,12 @@ function renderSent() {
   // Opened from a guide: both cases are shown, as in the guide.
   byTestid("unlock-sent-sms", SENT).hidden = channel === "email";
   byTestid("unlock-sent-email", SENT).hidden = channel === "sms";
+  // « Choisir l'adresse e-mail » only when an e-mail address is known
+  // (opened from a guide, as in the guide).
+  const offered = app.flow.channels;
+  const noEmail = Array.isArray(offered) && !offered.some((c) => c.channel === "email");
+  byTestid("unlock-sent-restart", SENT).hidden = noEmail;
+  byTestid("unlock-sent-sms-note", SENT).hidden = noEmail;
 }
 
 async function submitCode() {
@@ -140,7 +156,10 @@ export function initUnlock() {
 
   // Choosing a channel clears the "choose one" error.
   for (const radio of screenRoot(CHANNEL).querySelectorAll('input[name="channel"]')) {
-    radio.addEventListener("change", () => clearErrors(CHANNEL));
+    radio.addEventListener("change", () => {
+      clearErrors(CHANNEL);
+      renderChannelSubmit();
+    });
   }
 
   // "Votre compte n'est pas bloqué." → the forgotten-password procedure.

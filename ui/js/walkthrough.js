@@ -1,7 +1,8 @@
 // The stepper beside the procedure forms, as the Rust side answered it
 // (borne-app computes which procedure, which step, and beside which screens
 // it is shown): the steps' titles and notes come from the `guides` command,
-// the current one marked with aria-current="step".
+// the current ones (`marked`: the steps that share this screen, e.g. the
+// mailbox and the code) marked with aria-current="step".
 import { app } from "./state.js";
 import { t, onLangChange } from "./i18n.js";
 import { byTestid, currentScreen, onScreenChange } from "./screens.js";
@@ -40,9 +41,12 @@ export function render() {
     hide();
     return;
   }
-  const step = steps[index];
+  const marked = (Array.isArray(at.marked) && at.marked.length ? at.marked : [at.step]).map((n) => n - 1).filter((i) => steps[i]);
+  const here = marked.map((i) => steps[i]);
   title.textContent = guide.title;
-  stepText.textContent = t("walkthrough.step", { n: at.step, total: at.total, title: step.title });
+  stepText.textContent = here.length > 1
+    ? t("walkthrough.steps", { from: marked[0] + 1, to: marked[marked.length - 1] + 1, total: at.total, title: here.map((s) => s.title).join(" · ") })
+    : t("walkthrough.step", { n: at.step, total: at.total, title: here[0].title });
 
   list.replaceChildren(
     ...steps.map((s, i) => {
@@ -57,18 +61,18 @@ export function render() {
       label.className = "walkthrough-label";
       label.textContent = s.title;
       li.append(num, label);
-      if (i === index) {
+      if (marked.includes(i)) {
         li.setAttribute("aria-current", "step");
-        const here = document.createElement("span");
-        here.className = "walkthrough-here";
-        here.textContent = ` (${t("walkthrough.current")})`;
-        label.append(here);
+        const mark = document.createElement("span");
+        mark.className = "walkthrough-here";
+        mark.textContent = ` (${t("walkthrough.current")})`;
+        label.append(mark);
       }
       return li;
     }),
   );
 
-  const stepNotes = Array.isArray(step.notes) ? step.notes : step.notes ? [step.notes] : [];
+  const stepNotes = here.flatMap((s) => (Array.isArray(s.notes) ? s.notes : s.notes ? [s.notes] : []));
   // The notes, in a disclosure « À noter » that is folded on small screens
   // (the walkthrough above the form, or a short kiosk screen: issue 14).
   const more = document.createElement("details");

@@ -21,7 +21,7 @@ impl App {
         }
         let resp = self.client.login(&identifier, &password).await.map_err(|e| {
             tracing::info!(code = ?e.code(), "log-in refused");
-            self.fail(e)
+            UiError::at_log_in(&e, self.lang(), &self.profile.support)
         })?;
         let must_change_password = resp.must_change_password;
         tracing::info!(must_change_password, "member logged in");

@@ -48,6 +48,10 @@ pub struct Stepper {
     pub screen: String,
     /// Every screen beside which this step is shown.
     pub screens: Vec<String>,
+    /// The steps (1-based, in order) the member is at: this one and the
+    /// steps next to it that share its screen (« Vérifiez votre boîte
+    /// mail » and « Saisissez le code » are one screen), all marked.
+    pub marked: Vec<usize>,
 }
 
 /// The first step of each procedure a member starts from its entry point.
@@ -79,7 +83,11 @@ fn position(guide: &Guide, at: At) -> Option<Stepper> {
     if at == At::SmsSent {
         screens.push("login".into());
     }
-    Some(Stepper { procedure: guide.procedure, step: index + 1, total: guide.steps.len(), step_id: guide.steps[index].id.clone(), screen, screens })
+    let same = |i: &usize| guide.steps[*i].screen == screen;
+    let first = (0..index).rev().take_while(same).last().unwrap_or(index);
+    let last = (index + 1..guide.steps.len()).take_while(same).last().unwrap_or(index);
+    let marked = (first + 1..=last + 1).collect();
+    Some(Stepper { procedure: guide.procedure, step: index + 1, total: guide.steps.len(), step_id: guide.steps[index].id.clone(), screen, screens, marked })
 }
 
 #[cfg(test)]
@@ -115,6 +123,21 @@ mod tests {
         assert_eq!(at("mpn", Procedure::Unlock, At::SmsSent), (4, 5, "unlock-sent".into(), vec!["unlock-sent".into(), "login".into()]));
         assert_eq!(at("mpn", Procedure::Unlock, entry(Procedure::Unlock)).0, 2);
         assert_eq!(at("mgen", Procedure::Unlock, At::Step(ids::UNLOCK_CHANGE)).0, 5);
+    }
+
+    #[test]
+    fn steps_that_share_a_screen_are_both_marked_in_both_profiles() {
+        for profile in ["mpn", "mgen"] {
+            let mark = |procedure, at| stepper(profile, Lang::Fr, procedure, at).unwrap().marked;
+            // The forgotten password's mailbox (3) and code (4) are one screen.
+            assert_eq!(mark(Procedure::Forgot, At::Step(ids::FORGOT_MAILBOX)), [3, 4], "{profile}");
+            assert_eq!(mark(Procedure::Forgot, At::Step(ids::FORM)), [2], "{profile}");
+            assert_eq!(mark(Procedure::Forgot, At::Step(ids::FORGOT_RESET)), [5], "{profile}");
+            // The SMS step on the log-in form is step 4 only: step 1 (the
+            // log-in screen too) is behind the member, not next to step 4.
+            assert_eq!(mark(Procedure::Unlock, At::SmsSent), [4], "{profile}");
+            assert_eq!(mark(Procedure::Register, At::Step(ids::REGISTER_CODE)), [3], "{profile}");
+        }
     }
 
     #[test]

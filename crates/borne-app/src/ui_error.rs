@@ -19,9 +19,18 @@ pub struct UiError {
 
 impl UiError {
     pub fn new(e: &BorneError, lang: Lang, support: &Support) -> UiError {
+        UiError::with_message(e, borne_content::errors::message(e, lang, support))
+    }
+
+    /// An error of the log-in form (a wrong temporary password is not « code »).
+    pub fn at_log_in(e: &BorneError, lang: Lang, support: &Support) -> UiError {
+        UiError::with_message(e, borne_content::errors::message_at_log_in(e, lang, support))
+    }
+
+    fn with_message(e: &BorneError, message: String) -> UiError {
         UiError {
             code: e.code(),
-            message: borne_content::errors::message(e, lang, support),
+            message,
             field: e.field(),
             attempts_left: match e {
                 BorneError::WrongPassword { attempts_left } | BorneError::CodeInvalid { attempts_left } => Some(*attempts_left),

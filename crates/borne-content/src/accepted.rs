@@ -6,7 +6,7 @@ use borne_core::Lang;
 /// The answer to every forgotten-password request.
 pub fn forgot_password(lang: Lang) -> String {
     match lang {
-        Lang::Fr => "Si les informations saisies correspondent à un compte, un e-mail « Réinitialisation de mot de passe » vient de vous être envoyé. Il contient un lien et un code valables 30 minutes. Si vous n'avez rien reçu, pensez à vérifier dans vos spams ou courriers indésirables.",
+        Lang::Fr => "Si les informations saisies correspondent à un compte, un e-mail « Réinitialisation de mot de passe » vient de vous être envoyé. Il contient un lien et un code valables 30 minutes. Si vous n'avez rien reçu, pensez à vérifier dans vos spams ou courriers indésirables.",
         Lang::En => "If the information entered matches an account, an e-mail “Réinitialisation de mot de passe” (password reset) has just been sent to you. It contains a link and a code valid for 30 minutes. If you have not received anything, remember to check your spam or junk mail folder.",
     }
     .into()
@@ -27,7 +27,7 @@ mod tests {
 
     #[test]
     fn accepted_in_both_languages() {
-        assert!(forgot_password(Lang::Fr).contains("« Réinitialisation de mot de passe »"));
+        assert!(forgot_password(Lang::Fr).contains("« Réinitialisation de mot de passe »"));
         let en = forgot_password(Lang::En);
         assert!(en.contains("30 minutes") && en.contains("spam"), "{en}");
         assert!(registration(Lang::En).contains("activation code"));

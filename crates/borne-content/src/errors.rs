@@ -6,6 +6,7 @@
 
 use borne_core::{BorneError, Lang};
 use borne_core::support::Support;
+use crate::typography::french;
 
 /// The polite French message (the same as `message(error, Lang::Fr, support)`).
 pub fn message_fr(error: &BorneError, support: &Support) -> String {
@@ -16,7 +17,7 @@ pub fn message_fr(error: &BorneError, support: &Support) -> String {
 pub fn message(error: &BorneError, lang: Lang, support: &Support) -> String {
     use BorneError::*;
     let (chat, phone, insurer) = (&support.chat, &support.phone, &support.insurer);
-    let t = |fr: String, en: String| if lang == Lang::En { en } else { fr };
+    let t = |fr: String, en: String| if lang == Lang::En { en } else { french(&fr) };
     let contact = t(
         format!("Si le problème persiste, contactez un conseiller mutualiste sur {chat} ou par téléphone au {phone}."),
         format!("If the problem persists, contact an {insurer} adviser through the online chat (“{chat}”) or by phone on {phone}."),
@@ -65,8 +66,8 @@ pub fn message(error: &BorneError, lang: Lang, support: &Support) -> String {
             )
         }
         UnknownProfile => t(
-            "Ce profil est inconnu : veuillez vérifier l'exactitude du numéro de Sécurité Sociale saisi avec la clé, soit 15 chiffres sans espace. Si votre numéro de Sécurité Sociale est juste, êtes-vous bien inscrit ? Si ce n'est pas le cas, utilisez le lien « Pas encore inscrit ? » sous le formulaire de connexion.".into(),
-            "This profile is unknown: please check the social security number entered with its key, that is 15 digits without spaces. If your social security number is right, have you registered? If not, use the “Not registered yet?” link below the log-in form.".into(),
+            "Ce profil est inconnu : veuillez vérifier l'exactitude du numéro de Sécurité Sociale saisi avec la clé, soit 15 chiffres (les espaces sont acceptés, comme sur votre carte Vitale). Si votre numéro de Sécurité Sociale est juste, êtes-vous bien inscrit ? Si ce n'est pas le cas, utilisez le lien « Pas encore inscrit ? » sous le formulaire de connexion.".into(),
+            "This profile is unknown: please check the social security number entered with its key, that is 15 digits (spaces are accepted, as on your carte Vitale). If your social security number is right, have you registered? If not, use the “Not registered yet?” link below the log-in form.".into(),
         ),
         AccountBlocked => t(
             "Après trois tentatives infructueuses, votre compte est bloqué. Cliquez sur « Débloquez votre compte » pour recevoir un mot de passe temporaire.".into(),
@@ -180,6 +181,26 @@ pub fn message(error: &BorneError, lang: Lang, support: &Support) -> String {
     }
 }
 
+/// The message of an error met on the log-in form: a blocked member's wrong
+/// SMS temporary password (the server's `code_invalid`) speaks of the
+/// « mot de passe temporaire », not of a code; any other, as [`message`].
+pub fn message_at_log_in(error: &BorneError, lang: Lang, support: &Support) -> String {
+    let BorneError::CodeInvalid { attempts_left } = *error else {
+        return message(error, lang, support);
+    };
+    let fr = match attempts_left {
+        0 => "Ce mot de passe temporaire est incorrect et ne peut plus servir. Recommencez « Débloquez votre compte » pour en recevoir un nouveau.".to_string(),
+        1 => "Ce mot de passe temporaire est incorrect. Recopiez-le depuis le SMS reçu : il vous reste 1 essai.".to_string(),
+        n => format!("Ce mot de passe temporaire est incorrect. Recopiez-le depuis le SMS reçu : il vous reste {n} essais."),
+    };
+    let en = match attempts_left {
+        0 => "This temporary password is incorrect and can no longer be used. Please start “Unlock your account” again to receive a new one.".to_string(),
+        1 => "This temporary password is incorrect. Please copy it from the text message you received: you have 1 try left.".to_string(),
+        n => format!("This temporary password is incorrect. Please copy it from the text message you received: you have {n} tries left."),
+    };
+    if lang == Lang::En { en } else { french(&fr) }
+}
+
 fn human_wait(secs: u64, lang: Lang) -> String {
     let (second, seconds, minute, minutes) = match lang {
         Lang::Fr => ("seconde", "secondes", "minute", "minutes"),
@@ -218,10 +239,37 @@ mod tests {
         assert!(message_fr(&BorneError::WrongPassword { attempts_left: 2 }, &s).contains("Il vous reste 2 tentatives"));
         assert!(message_fr(&BorneError::WrongPassword { attempts_left: 1 }, &s).contains("Il vous reste 1 tentative "));
         assert!(message_fr(&BorneError::UnknownProfile, &s).starts_with("Ce profil est inconnu"));
-        assert!(message_fr(&BorneError::UnknownProfile, &s).contains("15 chiffres sans espace"));
+        assert!(message_fr(&BorneError::UnknownProfile, &s).contains("15 chiffres (les espaces sont acceptés"));
         assert!(message_fr(&BorneError::AccountBlocked, &s).contains("Débloquez votre compte"));
         let down = message_fr(&BorneError::BackendUnavailable, &s);
         assert!(down.contains("03 88 19 22 56") && down.contains("chat"), "{down}");
+    }
+
+    #[test]
+    fn a_wrong_temporary_password_is_not_called_a_code() {
+        let s = Support::default();
+        for n in [0, 1, 2] {
+            let e = BorneError::CodeInvalid { attempts_left: n };
+            let fr = message_at_log_in(&e, Lang::Fr, &s);
+            assert!(fr.contains("mot de passe temporaire") && !fr.contains("code"), "{fr}");
+            let en = message_at_log_in(&e, Lang::En, &s);
+            assert!(en.contains("temporary password") && !en.contains("code"), "{en}");
+        }
+        // Elsewhere a code is a code, and other errors keep their message.
+        assert!(message_fr(&BorneError::CodeInvalid { attempts_left: 2 }, &s).contains("code"));
+        let wrong = BorneError::WrongPassword { attempts_left: 2 };
+        assert_eq!(message_at_log_in(&wrong, Lang::Fr, &s), message_fr(&wrong, &s));
+    }
+
+    #[test]
+    fn every_french_message_keeps_french_typography() {
+        let s = Support::default();
+        for e in one_of_each() {
+            for text in [message_fr(&e, &s), message_at_log_in(&e, Lang::Fr, &s)] {
+                let faults = crate::typography::faults(&text);
+                assert!(faults.is_empty(), "{e:?}: {faults:?}");
+            }
+        }
     }
 
     #[test]
@@ -257,6 +305,6 @@ mod tests {
         let policy = en(BorneError::PasswordPolicy { broken: vec![Rule::MinLength, Rule::Digit] });
         assert!(policy.contains("at least 8 characters; at least one digit"), "{policy}");
         let fr = message_fr(&BorneError::PasswordPolicy { broken: vec![Rule::MinLength, Rule::Digit] }, &s);
-        assert!(fr.contains("au moins 8 caractères ; au moins un chiffre"), "{fr}");
+        assert!(fr.contains("au moins 8 caractères\u{a0}; au moins un chiffre"), "{fr}");
     }
 }

@@ -23,6 +23,7 @@ pub mod messages;
 pub mod notices;
 pub mod pages;
 pub mod speech;
+pub mod typography;
 
 use borne_core::support::Support;
 use serde::de::DeserializeOwned;
@@ -68,6 +69,10 @@ pub struct Profile {
     /// Short name shown in the top bar ("MPN").
     pub name: String,
     pub full_name: String,
+    /// What members call their online space, in every text of this
+    /// insurer (screens, e-mails, pages): « Espace adhérent » (MPN),
+    /// « Espace personnel » (MGEN). The same name in English.
+    pub space: String,
     pub colours: Colours,
     /// How a member reaches the insurer; also what the error messages name.
     pub support: Support,
@@ -77,6 +82,31 @@ pub struct Profile {
     pub procedures: Vec<Procedure>,
     /// The forgotten-password form's fields, among [`FORGOT_FIELDS`].
     pub forgot_fields: Vec<String>,
+}
+
+/// How a member on their own PC reaches the insurer from the help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contact {
+    /// The online chat (`chat_url`), in the system's browser.
+    Chat,
+    /// The phone number, as a `tel:` link for the system's dialer.
+    Phone,
+}
+
+impl Profile {
+    /// The address the system opens for `contact`: the chat's `https://`
+    /// address, or `tel:` and the phone number's digits (« 03 88 19 22 56 »
+    /// → `tel:0388192256`); `None` when the profile has none.
+    pub fn contact_url(&self, contact: Contact) -> Option<String> {
+        match contact {
+            Contact::Chat => self.chat_url.clone().filter(|u| u.starts_with("https://")),
+            Contact::Phone => {
+                let digits: String = self.support.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+                (!digits.is_empty()).then(|| format!("tel:{digits}"))
+            }
+        }
+    }
 }
 
 /// CSS colours (`#rrggbb`) of the insurer's theme.
@@ -186,6 +216,9 @@ pub fn profile(id: &str) -> Result<Profile, ContentError> {
     if profile.id != id {
         return invalid(format!("its id is \"{}\", not the file's name", profile.id));
     }
+    if !profile.space.starts_with("Espace ") {
+        return invalid(format!("its space is \"{}\", not « Espace … »", profile.space));
+    }
     if profile.procedures.is_empty() {
         return invalid("it offers no procedure".into());
     }
@@ -245,6 +278,7 @@ struct ProfileFile {
     id: String,
     name: String,
     full_name: String,
+    space: String,
     colours: Colours,
     support: SupportFile,
     procedures: Vec<Procedure>,
@@ -268,6 +302,7 @@ impl From<ProfileFile> for Profile {
             id: f.id,
             name: f.name,
             full_name: f.full_name,
+            space: f.space,
             colours: f.colours,
             support: Support { insurer, phone, chat },
             chat_url,
@@ -284,6 +319,7 @@ impl From<Profile> for ProfileFile {
             id: p.id,
             name: p.name,
             full_name: p.full_name,
+            space: p.space,
             colours: p.colours,
             support: SupportFile { insurer, phone, chat, chat_url: p.chat_url },
             procedures: p.procedures,

@@ -18,7 +18,9 @@ use serde::Deserialize;
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageTexts {
-    /// « Espace adhérent » (MPN), « Espace personnel » (MGEN).
+    /// « Espace adhérent » (MPN), « Espace personnel » (MGEN): the
+    /// profile's `space`, not written in the pages' files.
+    #[serde(skip_deserializing)]
     pub space: String,
     /// The page's `lang` attribute.
     pub lang: String,
@@ -64,7 +66,7 @@ const PLACEHOLDERS: &[&str] = &["insurer", "phone", "minutes", "space"];
 /// The pages' texts of `profile_id` in `lang`, filled with `support`'s
 /// contacts and a link's life in `minutes`.
 pub fn pages(profile_id: &str, lang: Lang, support: &Support, minutes: u64) -> Result<PageTexts, ContentError> {
-    profile(profile_id)?;
+    let profile = profile(profile_id)?;
     let path = format!("pages/{profile_id}.{}.toml", lang.code());
     let mut texts: PageTexts = parse(&path)?;
     let invalid = |reason: String| ContentError::Invalid { path: path.clone(), reason };
@@ -72,6 +74,7 @@ pub fn pages(profile_id: &str, lang: Lang, support: &Support, minutes: u64) -> R
         return Err(invalid(format!("lang is \"{}\", not \"{}\"", texts.lang, lang.code())));
     }
     let minutes = minutes.to_string();
+    texts.space = profile.space;
     let space = texts.space.clone();
     let values = [("insurer", support.insurer.as_str()), ("phone", support.phone.as_str()), ("minutes", minutes.as_str()), ("space", space.as_str())];
     for (name, text) in texts.all_mut() {

@@ -48,6 +48,20 @@ fn every_profile_parses() {
 }
 
 #[test]
+fn the_help_s_contacts_are_the_chat_and_a_tel_link() {
+    use borne_content::Contact;
+    let mpn = profile("mpn").unwrap();
+    assert_eq!(mpn.contact_url(Contact::Chat).as_deref(), Some("https://www.e-mpn.fr"));
+    assert_eq!(mpn.contact_url(Contact::Phone).as_deref(), Some("tel:0388192256"));
+    let mgen = profile("mgen").unwrap();
+    assert_eq!(mgen.contact_url(Contact::Phone).as_deref(), Some("tel:3676"));
+    // Only an https:// chat is opened.
+    let mut odd = mpn.clone();
+    odd.chat_url = Some("file:///etc/passwd".into());
+    assert_eq!(odd.contact_url(Contact::Chat), None);
+}
+
+#[test]
 fn profile_json_follows_the_ipc_contract() {
     let json = serde_json::to_value(profile("mpn").unwrap()).unwrap();
     assert_eq!(json["id"], "mpn");
@@ -162,7 +176,7 @@ fn forgot_guide_follows_the_mpn_guide() {
     let fr = guide_of("mpn", Procedure::Forgot, Lang::Fr);
     assert!(fr.source.contains("étapes 4 à 10"), "{}", fr.source);
     let all = serde_json::to_string(&fr).unwrap();
-    for words in ["« Envoyer »", "« Réinitialisation de mot de passe »", "spams", "au moins 8 caractères", "« Modifier le mot de passe »"] {
+    for words in ["«\u{a0}Envoyer\u{a0}»", "«\u{a0}Réinitialisation de mot de passe\u{a0}»", "spams", "au moins 8 caractères", "«\u{a0}Modifier le mot de passe\u{a0}»"] {
         assert!(all.contains(words), "{words}");
     }
 }

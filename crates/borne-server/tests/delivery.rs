@@ -336,8 +336,8 @@ fn reset_password_says_how_at_home_and_at_a_kiosk() {
     assert_eq!(r.subject.as_deref(), Some("Réinitialisation de mot de passe"));
     let t = &r.text;
     assert!(t.starts_with("Bonjour Jeanne,\n"), "{t}");
-    assert!(t.contains(&format!("cliquez sur ce lien pour choisir un nouveau mot de passe :\n{LINK}\n")), "{t}");
-    assert!(t.contains(&format!("Devant une borne, saisissez ce code à l'écran qui vous le demande :\n{CODE}\n")), "{t}");
+    assert!(t.contains(&format!("cliquez sur ce lien pour choisir un nouveau mot de passe\u{a0}:\n{LINK}\n")), "{t}");
+    assert!(t.contains(&format!("Devant une borne, saisissez ce code à l'écran qui vous le demande\u{a0}:\n{CODE}\n")), "{t}");
     assert!(t.contains("valables 30 minutes et ne servent qu'une seule fois"), "{t}");
     assert!(t.contains("Si vous n'êtes pas à l'origine de cette demande, ignorez ce message"), "{t}");
     assert!(t.contains("Ne communiquez ce code à personne"), "{t}");
@@ -376,10 +376,10 @@ fn the_registration_code_is_explained() {
     assert_eq!(r.subject.as_deref(), Some("Votre code d'activation"));
     let t = &r.text;
     assert!(t.starts_with("Bonjour Paul,\n"), "{t}");
-    assert!(t.contains(&format!("Votre code d'activation est :\n{CODE}\n")), "{t}");
+    assert!(t.contains(&format!("Votre code d'activation est\u{a0}:\n{CODE}\n")), "{t}");
     assert!(t.contains("valable 30 minutes") && t.contains("terminer votre inscription"), "{t}");
     assert!(t.contains("aucun compte ne sera créé"), "{t}");
-    assert!(t.contains(&format!("en cliquant sur ce lien (valable 30 minutes lui aussi) :\n{LINK}\n")), "at home, the link: {t}");
+    assert!(t.contains(&format!("en cliquant sur ce lien (valable 30 minutes lui aussi)\u{a0}:\n{LINK}\n")), "at home, the link: {t}");
 }
 
 #[test]

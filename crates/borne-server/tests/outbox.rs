@@ -245,7 +245,7 @@ async fn queued_content_is_sealed_at_rest_and_gone_after_delivery(backend: Backe
     let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_owned();
     until(&s, "SELECT COUNT(*) FROM outbox WHERE state = 'sent' AND sealed IS NULL", 1).await;
     let bytes = files();
-    for clear in ["token=".to_owned(), format!("demande :\n{code}"), "Bonjour Jeanne".to_owned()] {
+    for clear in ["token=".to_owned(), format!("demande\u{a0}:\n{code}"), "Bonjour Jeanne".to_owned()] {
         assert!(!contains(&bytes, &clear), "{clear:?} is in the database file in clear");
     }
 }

@@ -4,7 +4,7 @@
 use crate::config::{AppConfig, Keyboard, Mode};
 use crate::state::AppState;
 use app_core::{Opened, UiError};
-use borne_content::{Guide, HelpTopic, Profile};
+use borne_content::{Contact, Guide, HelpTopic, Profile};
 use borne_core::procedures::RESEND_COOLDOWN_SECS;
 use borne_core::{BorneError, Lang};
 use serde::Serialize;
@@ -29,6 +29,8 @@ pub struct KioskInfo {
     pub keyboard: Keyboard,
     /// A staff PIN hash is configured: the hidden staff exit is offered.
     pub staff_exit: bool,
+    /// The branch's sentence for the help (`help_staff`), or null.
+    pub help_staff: Option<String>,
 }
 
 #[tauri::command]
@@ -58,6 +60,7 @@ fn info_of(state: &AppState, config: &AppConfig) -> AppInfo {
             idle_warning_secs: config.idle_warning_secs,
             keyboard: config.keyboard,
             staff_exit: config.staff_exit(),
+            help_staff: config.help_staff.clone(),
         },
     }
 }
@@ -102,4 +105,27 @@ pub async fn demo_messages(state: State<'_, AppState>) -> Result<Vec<borne_clien
     messages.reverse();
     messages.truncate(10);
     Ok(messages)
+}
+
+/// « Un autre message d'erreur ? » on a member's PC: opens the insurer's
+/// chat in the system's browser or its phone number in the system's dialer
+/// (`open`, the system's handler: xdg-open, the default browser…), never in
+/// the app's window. The address is the profile's, never the page's. At a
+/// kiosk nothing opens outside the app: refused.
+#[tauri::command]
+pub fn open_contact(state: State<'_, AppState>, config: State<'_, AppConfig>, contact: Contact) -> Result<(), UiError> {
+    if config.is_kiosk() {
+        tracing::warn!(?contact, "contact not opened: a kiosk opens nothing outside the app");
+        return Err(state.fail(BorneError::BadRequest));
+    }
+    let Some(url) = state.profile().contact_url(contact) else {
+        tracing::warn!(?contact, "the profile has no such contact");
+        return Err(state.fail(BorneError::BadRequest));
+    };
+    open::that_detached(&url).map_err(|e| {
+        tracing::error!(?contact, "the system could not open the contact: {e}");
+        state.fail(BorneError::Unexpected)
+    })?;
+    tracing::info!(?contact, "contact opened by the system");
+    Ok(())
 }

@@ -58,6 +58,9 @@ async fn the_stepper_never_goes_back_to_step_1_after_the_temporary_password_step
     // A mistyped temporary password leaves the stepper where it was.
     let typo = h.app.login(JEANNE_NIR, secret("Faux1Temporaire")).await;
     assert!(typo.is_err());
+    // ... and says « mot de passe temporaire », not « code » (issue 14 §3).
+    let message = &typo.as_ref().unwrap_err().message;
+    assert!(message.contains("mot de passe temporaire") && !message.contains("code"), "{message}");
     let logged = h.app.login(JEANNE_NIR, secret(&temporary)).await.unwrap();
     steps.push(pos(&logged.stepper).1);
     assert_eq!(steps, [2, 3, 4, 5]);
