@@ -25,7 +25,7 @@
       li.classList.toggle("met", typed && r.met);
       li.classList.toggle("unmet", typed && !r.met);
       const sr = li.querySelector(".sr");
-      if (sr) sr.textContent = typed ? " : " + (r.met ? list.dataset.met : list.dataset.unmet) : "";
+      if (sr) sr.textContent = typed ? (r.met ? list.dataset.met : list.dataset.unmet) : "";
     }
     if (confirmation.value === "") {
       match.textContent = "";
