@@ -90,7 +90,7 @@ fn members_pc_in_english_passes_axe_and_says_what_it_shows() {
         app.click("lang-en").await?;
         app.wait_visible("html[lang='en']").await?;
         app.audit().await?;
-        let home_en = wait_title(&app, "Welcome to your member area", "Member area").await?;
+        let home_en = wait_title(&app, "Welcome to your Espace adhérent", "MPN — Espace adhérent").await?;
         ensure!(home_en != home_fr, "the title was not translated: {home_en}");
 
         // Select-to-speak tools can select the page's text on a PC.
@@ -106,7 +106,7 @@ fn members_pc_in_english_passes_axe_and_says_what_it_shows() {
         // Log-in: the title follows the screen; a wrong key said on leaving the field.
         app.click_in("screen-home", "home-login").await?;
         app.screen("screen-login").await?;
-        let login = wait_title(&app, "Log in to your member area", "Member area").await?;
+        let login = wait_title(&app, "Log in to your Espace adhérent", "MPN — Espace adhérent").await?;
         ensure!(login != home_en, "the title did not change with the screen");
         app.type_in("screen-login", "login-identifier", &m.nir_with_wrong_key()).await?;
         app.js("document.querySelector(\"[data-testid='login-identifier']\").blur();").await?;
@@ -139,7 +139,7 @@ fn members_pc_in_english_passes_axe_and_says_what_it_shows() {
         app.screen("screen-space").await?;
         app.click_in("screen-space", "space-change-password").await?;
         app.screen("screen-change-password").await?;
-        wait_title(&app, "Change your password", "Member area").await?;
+        wait_title(&app, "Change your password", "MPN — Espace adhérent").await?;
         app.type_in("screen-change-password", "current-password", &m.password).await?;
         app.type_in("screen-change-password", "new-password", "Colibri-Vert-42").await?;
         app.type_in("screen-change-password", "new-password-confirm", "Colibri-Vert-4").await?;
