@@ -169,6 +169,14 @@ fn write_report(r: &Report) -> Result<()> {
     Ok(())
 }
 
+/// The script that defines `window.axe` unless the page already has it
+/// (defined once per page: the app never reloads its page, a wipe
+/// included), and returns `typeof window.axe`.
+fn inject_script() -> Result<String> {
+    let source = axe_source()?;
+    Ok(format!("if (typeof window.axe === 'undefined') {{ {source}\n }} return typeof window.axe;"))
+}
+
 /// The screen states of one app launch already checked.
 #[derive(Default)]
 pub struct Audited(Mutex<BTreeSet<String>>);
@@ -194,9 +202,7 @@ pub async fn check(client: &fantoccini::Client, launch: &str, audited: &Audited)
     if !audited.0.lock().unwrap().insert(key.clone()) {
         return Ok(());
     }
-    let source = axe_source()?;
-    // Defined once per page: the app never reloads its page, a wipe included.
-    let inject = format!("if (typeof window.axe === 'undefined') {{ {source}\n }} return typeof window.axe;");
+    let inject = inject_script()?;
     let defined = call("injecting axe-core", &inject, vec![], false).await?;
     if defined != json!("object") {
         bail!("axe-core was injected but window.axe is {defined}");
@@ -248,9 +254,7 @@ pub fn describe(violations: &Value) -> String {
 /// all content inside landmarks) on the page as it is, and returns their
 /// violations; not part of the report.
 pub async fn run_rules(client: &fantoccini::Client, rules: &[&str]) -> Result<Value> {
-    let source = axe_source()?;
-    let inject = format!("if (typeof window.axe === 'undefined') {{ {source}\n }} return typeof window.axe;");
-    client.execute(&inject, vec![]).await.map_err(|e| anyhow!("injecting axe-core: {e}"))?;
+    client.execute(&inject_script()?, vec![]).await.map_err(|e| anyhow!("injecting axe-core: {e}"))?;
     let script = "const [rules, done] = [arguments[0], arguments[arguments.length - 1]]; \
                   axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] }) \
                   .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, \

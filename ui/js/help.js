@@ -86,9 +86,11 @@ function renderContact(id) {
     );
     contact.querySelector('[data-testid="help-phone"]').className = "help-phone";
   } else {
+    // The addresses as app_info computed them (Profile::contact_url), the ones open_contact opens.
+    const urls = (app.info && app.info.contacts) || {};
     const links = [];
-    if (support.chat_url) links.push(contactLink("help-chat-link", support.chat_url, t("help.chat_link", { chat: support.chat || "" }), "chat"));
-    links.push(contactLink("help-phone-link", `tel:${phone.replace(/[^0-9+]/g, "")}`, t("help.phone_link", { phone }), "phone"));
+    if (urls.chat) links.push(contactLink("help-chat-link", urls.chat, t("help.chat_link", { chat: support.chat || "" }), "chat"));
+    if (urls.phone) links.push(contactLink("help-phone-link", urls.phone, t("help.phone_link", { phone }), "phone"));
     contact.replaceChildren(...links);
   }
   contact.hidden = false;

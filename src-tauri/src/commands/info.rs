@@ -19,6 +19,16 @@ pub struct AppInfo {
     pub profile: Profile,
     pub mode: Mode,
     pub kiosk: KioskInfo,
+    /// What the help's links show (`href`), from the profile by
+    /// [`Profile::contact_url`], the same addresses `open_contact` opens.
+    pub contacts: Contacts,
+}
+
+/// The help's contact addresses: `https://…` chat, `tel:…` phone, or null.
+#[derive(Serialize)]
+pub struct Contacts {
+    pub chat: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// What the kiosk UI needs from the configuration (config.rs).
@@ -61,6 +71,10 @@ fn info_of(state: &AppState, config: &AppConfig) -> AppInfo {
             keyboard: config.keyboard,
             staff_exit: config.staff_exit(),
             help_staff: config.help_staff.clone(),
+        },
+        contacts: Contacts {
+            chat: state.profile().contact_url(Contact::Chat),
+            phone: state.profile().contact_url(Contact::Phone),
         },
     }
 }
