@@ -214,6 +214,11 @@ async fn walk_every_screen(w: &mut Walk<'_>, backend: &Backend, m: &TestMember, 
     app.wait_visible("dialog[open] [data-testid='help-close']").await?;
     w.check("login-help", "screen-login", &["help-close"]).await?;
     app.click("help-close").await?;
+    // « Un autre message d'erreur ? »: the branch's sentence and the phone, large.
+    w.tap("screen-login", "help-other-error").await?;
+    app.wait_visible("dialog[open] [data-testid='help-phone']").await?;
+    w.check("login-help-contact", "screen-login", &["help-staff", "help-phone", "help-close"]).await?;
+    app.click("help-close").await?;
     let answers = ["Il vous reste 2 tentatives", "Il vous reste 1 tentative", "votre compte est bloqué"];
     for (i, answer) in answers.iter().enumerate() {
         w.type_text("screen-login", "login-identifier", &m.nir_typed).await?;
