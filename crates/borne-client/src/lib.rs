@@ -15,7 +15,8 @@ pub mod device;
 pub use device::{BadDeviceCredentials, DeviceCredentials};
 
 use borne_api::{
-    Accepted, ApiError, ChangePasswordRequest, Channel, ChannelOption, EnrolDeviceRequest, EnrolDeviceResponse,
+    Accepted, Activity, BlockRequest, ContactChangeRequest, ContactConfirmRequest, Contacts, EndedSessions,
+    PendingContactChange, Sessions, ApiError, ChangePasswordRequest, Channel, ChannelOption, EnrolDeviceRequest, EnrolDeviceResponse,
     ForgotPasswordRequest, HeartbeatRequest, LoginRequest, LoginResponse, MemberSummary, Purpose, RegisterRequest,
     ResetPasswordRequest, TokenResponse, UnlockRequest, UnlockResponse, UnlockSendRequest, VerifyCodeRequest,
 };
@@ -205,6 +206,54 @@ impl Client {
     /// `POST /v1/register` ("Pas encore inscrit ?"): always the same answer.
     pub async fn register(&self, req: &RegisterRequest) -> Result<Accepted, BorneError> {
         self.post_json("v1/register", req, None).await
+    }
+
+    // ---- Account and security centre (`/v1/account/…`) ------------------
+
+    /// `GET /v1/account/contacts`: the mobile and e-mail on file, masked.
+    pub async fn account_contacts(&self, session: &Secret) -> Result<Contacts, BorneError> {
+        self.get_json("v1/account/contacts", session).await
+    }
+
+    /// `POST /v1/account/contacts/change`: sends a code to the new address.
+    /// Never retried (each one sends a message and counts against the budget).
+    pub async fn change_contact(&self, session: &Secret, channel: Channel, value: &str) -> Result<PendingContactChange, BorneError> {
+        let req = ContactChangeRequest { channel, value: value.to_owned() };
+        self.post_json("v1/account/contacts/change", &req, Some(session)).await
+    }
+
+    /// `POST /v1/account/contacts/confirm`: the code received at the new
+    /// address; the contacts as they are now. Never retried (a try counts).
+    pub async fn confirm_contact(&self, session: &Secret, channel: Channel, code: &Secret) -> Result<Contacts, BorneError> {
+        let req = ContactConfirmRequest { channel, code: code.clone() };
+        self.post_json("v1/account/contacts/confirm", &req, Some(session)).await
+    }
+
+    /// `GET /v1/account/activity`: the last log-ins and the account's events, newest first.
+    pub async fn account_activity(&self, session: &Secret) -> Result<Activity, BorneError> {
+        self.get_json("v1/account/activity", session).await
+    }
+
+    /// `GET /v1/account/sessions`: the sessions open now.
+    pub async fn account_sessions(&self, session: &Secret) -> Result<Sessions, BorneError> {
+        self.get_json("v1/account/sessions", session).await
+    }
+
+    /// `POST /v1/account/sessions/end-others`: « Déconnecter les autres appareils ».
+    pub async fn end_other_sessions(&self, session: &Secret) -> Result<EndedSessions, BorneError> {
+        self.post_json("v1/account/sessions/end-others", &serde_json::json!({}), Some(session)).await
+    }
+
+    /// `POST /v1/account/block`: « Ce n'est pas moi » — the account is
+    /// blocked and every session, this one included, ends.
+    pub async fn block_account(&self, session: &Secret, event_id: Option<i64>) -> Result<(), BorneError> {
+        self.post_no_content("v1/account/block", &BlockRequest { event_id }, Some(session)).await
+    }
+
+    /// A GET with the session, retried like every idempotent call.
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, session: &Secret) -> Result<T, BorneError> {
+        let resp = self.send_idempotent(|| self.request(Method::GET, path).bearer_auth(session.expose())).await?;
+        read_json(resp).await
     }
 
     /// A POST that is never retried (each one may count or send something).
