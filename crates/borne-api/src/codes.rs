@@ -43,6 +43,9 @@ pub enum ErrorCode {
     PasswordChangeRequired,
     DeviceUnauthorized,
     Unexpected,
+    PhoneInvalid,
+    ContactInUse,
+    ContactUnchanged,
 }
 
 /// Which field of the form an error belongs to, so the UI can put the message
@@ -60,12 +63,14 @@ pub enum Field {
     NewPasswordConfirmation,
     CurrentPassword,
     Code,
+    /// The new e-mail address or mobile number of « Mes coordonnées ».
+    Contact,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order (a test checks each has a message in
     /// every language; add a new code here too).
-    pub const ALL: [ErrorCode; 33] = {
+    pub const ALL: [ErrorCode; 36] = {
         use ErrorCode::*;
         [
             IdentifierMissing, NirLength, NirCharacters, NirFirstDigit, NirKey, EmailInvalid, PasswordMissing,
@@ -73,6 +78,7 @@ impl ErrorCode {
             BadRequest, BirthDateMissing, BirthDateFormat, BirthDateInvalid, BirthDateNirMismatch, MemberNumberMissing,
             PasswordPolicy, PasswordsDiffer, CurrentPasswordWrong, NotBlocked, IdentityNotVerified, CodeInvalid,
             CodeMissing, CodeFormat, CodeExpired, NoContactChannel, ChannelUnavailable, PasswordChangeRequired, DeviceUnauthorized, Unexpected,
+            PhoneInvalid, ContactInUse, ContactUnchanged,
         ]
     };
 }
@@ -120,6 +126,9 @@ impl Coded for BorneError {
             PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
             DeviceUnauthorized => ErrorCode::DeviceUnauthorized,
             Unexpected => ErrorCode::Unexpected,
+            PhoneInvalid => ErrorCode::PhoneInvalid,
+            ContactInUse => ErrorCode::ContactInUse,
+            ContactUnchanged => ErrorCode::ContactUnchanged,
         }
     }
 
@@ -136,6 +145,7 @@ impl Coded for BorneError {
             PasswordsDiffer => Some(Field::NewPasswordConfirmation),
             CurrentPasswordWrong => Some(Field::CurrentPassword),
             CodeInvalid { .. } | CodeMissing | CodeFormat => Some(Field::Code),
+            PhoneInvalid | ContactInUse | ContactUnchanged => Some(Field::Contact),
             _ => None,
         }
     }

@@ -140,6 +140,9 @@ impl ApiError {
             C::PasswordChangeRequired => BorneError::PasswordChangeRequired,
             C::DeviceUnauthorized => BorneError::DeviceUnauthorized,
             C::Unexpected => BorneError::Unexpected,
+            C::PhoneInvalid => BorneError::PhoneInvalid,
+            C::ContactInUse => BorneError::ContactInUse,
+            C::ContactUnchanged => BorneError::ContactUnchanged,
         }
     }
 }

@@ -178,6 +178,18 @@ pub fn message(error: &BorneError, lang: Lang, support: &Support) -> String {
             format!("Une erreur inattendue s'est produite. Veuillez réessayer. {contact}"),
             format!("An unexpected error has occurred. Please try again. {contact}"),
         ),
+        PhoneInvalid => t(
+            "Ce numéro de mobile n'est pas valide. Vérifiez-le : 10 chiffres commençant par 06 ou 07 (exemple : 06 12 34 56 78), ou un mobile d'outre-mer.".into(),
+            "This mobile number is not valid. Please check it: 10 digits starting with 06 or 07 (for example: 06 12 34 56 78), or an overseas French mobile.".into(),
+        ),
+        ContactInUse => t(
+            format!("Cette adresse e-mail est déjà celle d'un autre compte {insurer} : elle ne peut pas être enregistrée sur le vôtre. Choisissez une autre adresse. {contact}"),
+            format!("This e-mail address already belongs to another {insurer} account: it cannot be recorded on yours. Please choose another address. {contact}"),
+        ),
+        ContactUnchanged => t(
+            "C'est déjà la coordonnée enregistrée sur votre compte : il n'y a rien à changer. Saisissez une nouvelle adresse e-mail ou un nouveau numéro de mobile.".into(),
+            "This is already the contact recorded on your account: there is nothing to change. Please enter a new e-mail address or a new mobile number.".into(),
+        ),
     }
 }
 
@@ -228,7 +240,7 @@ mod tests {
             BackendUnavailable, BadRequest, BirthDateMissing, BirthDateFormat, BirthDateInvalid, BirthDateNirMismatch, MemberNumberMissing,
             PasswordPolicy { broken: vec![Rule::MinLength, Rule::NotCommon] }, PasswordsDiffer, CurrentPasswordWrong, NotBlocked,
             IdentityNotVerified, CodeInvalid { attempts_left: 2 }, CodeMissing, CodeFormat, CodeExpired, NoContactChannel,
-            ChannelUnavailable, PasswordChangeRequired, DeviceUnauthorized, Unexpected,
+            ChannelUnavailable, PasswordChangeRequired, DeviceUnauthorized, Unexpected, PhoneInvalid, ContactInUse, ContactUnchanged,
         ]
     }
 

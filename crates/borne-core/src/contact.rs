@@ -18,10 +18,35 @@ pub fn metropolitan_mobile(input: &str) -> Option<String> {
     Some(number.format().mode(phonenumber::Mode::E164).to_string())
 }
 
+/// The regions whose mobiles are French: metropolitan France and the
+/// overseas départements and collectivities that share the `06`/`07` plan
+/// (Guadeloupe, Martinique, Guyane, Réunion, Mayotte, Saint-Pierre-et-Miquelon,
+/// Saint-Barthélemy, Saint-Martin).
+const FRENCH_REGIONS: [Id; 9] = [Id::FR, Id::GP, Id::MQ, Id::GF, Id::RE, Id::YT, Id::PM, Id::BL, Id::MF];
+
+/// The number in E.164 when it is a French mobile, metropolitan or
+/// overseas (`06 90 12 34 56` is Guadeloupe's `+590690123456`); `None`
+/// for landlines, foreign numbers and anything unparsable. What « Mes
+/// coordonnées » accepts; only [`metropolitan_mobile`]s can receive the
+/// unlock SMS.
+pub fn french_mobile(input: &str) -> Option<String> {
+    FRENCH_REGIONS.iter().find_map(|&region| {
+        let number = phonenumber::parse(Some(region), input).ok()?;
+        let id = number.country().id()?;
+        if !FRENCH_REGIONS.contains(&id) || !phonenumber::is_valid(&number) {
+            return None;
+        }
+        if number.number_type(&phonenumber::metadata::DATABASE) != Type::Mobile {
+            return None;
+        }
+        Some(number.format().mode(phonenumber::Mode::E164).to_string())
+    })
+}
+
 /// `06 •• •• •• 42`: the first two and the last two digits of the national form.
 pub fn mask_phone(input: &str) -> String {
     let digits: String = match phonenumber::parse(Some(Id::FR), input) {
-        Ok(n) if n.country().id() == Some(Id::FR) => format!("0{}", n.national().value()),
+        Ok(n) if n.country().id().is_some_and(|id| FRENCH_REGIONS.contains(&id)) => format!("0{}", n.national().value()),
         _ => input.chars().filter(|c| c.is_ascii_digit()).collect(),
     };
     if digits.len() < 4 {
@@ -62,6 +87,23 @@ mod tests {
         assert_eq!(metropolitan_mobile("07 01 23 45 67"), None, "not a mobile range");
         assert_eq!(metropolitan_mobile("n'importe quoi"), None);
         assert_eq!(metropolitan_mobile("+44 7911 123456"), None, "UK mobile");
+    }
+
+    #[test]
+    fn french_mobiles_metropolitan_and_overseas() {
+        assert_eq!(french_mobile("06 12 34 56 78").as_deref(), Some("+33612345678"));
+        assert_eq!(french_mobile("07 81 23 45 67").as_deref(), Some("+33781234567"));
+        assert_eq!(french_mobile("06 90 12 34 56").as_deref(), Some("+590690123456"), "Guadeloupe");
+        assert_eq!(french_mobile("06 96 12 34 56").as_deref(), Some("+596696123456"), "Martinique");
+        assert_eq!(french_mobile("06 92 12 34 56").as_deref(), Some("+262692123456"), "Réunion");
+        assert_eq!(french_mobile("06 39 22 12 34").as_deref(), Some("+262639221234"), "Mayotte");
+        assert_eq!(french_mobile("+590 690 12 34 56").as_deref(), Some("+590690123456"));
+        assert_eq!(french_mobile("01 23 45 67 89"), None, "landline");
+        assert_eq!(french_mobile("07 01 23 45 67"), None, "not a mobile range");
+        assert_eq!(french_mobile("+44 7911 123456"), None, "UK mobile");
+        assert_eq!(french_mobile("n'importe quoi"), None);
+        assert_eq!(metropolitan_mobile("+590690123456"), None, "overseas: no unlock SMS");
+        assert_eq!(mask_phone("+590690123456"), "06 •• •• •• 56");
     }
 
     #[test]

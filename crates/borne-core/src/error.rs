@@ -70,6 +70,12 @@ pub enum BorneError {
     PasswordChangeRequired,
     #[error("device not authorised")]
     DeviceUnauthorized,
+    #[error("mobile number invalid")]
+    PhoneInvalid,
+    #[error("contact already used by another account")]
+    ContactInUse,
+    #[error("contact unchanged")]
+    ContactUnchanged,
     #[error("unexpected error")]
     Unexpected,
 }

@@ -24,6 +24,11 @@ pub(crate) enum Event {
     MessageDeferred,
     MessageFailed,
     MessageDropped,
+    EmailChanged,
+    MobileChanged,
+    OtherSessionsEnded,
+    ContactChangeRequested,
+    ContactCodeRejected,
 }
 
 impl Event {
@@ -49,6 +54,11 @@ impl Event {
             Event::MessageDeferred => "message_deferred",
             Event::MessageFailed => "message_failed",
             Event::MessageDropped => "message_dropped",
+            Event::EmailChanged => "email_changed",
+            Event::MobileChanged => "mobile_changed",
+            Event::OtherSessionsEnded => "other_sessions_ended",
+            Event::ContactChangeRequested => "contact_change_requested",
+            Event::ContactCodeRejected => "contact_code_rejected",
         }
     }
 }
@@ -72,7 +82,12 @@ impl Db {
 
     /// Records an event; a failure to record is logged, never fatal.
     pub(crate) async fn audit(&self, event: Event, member_id: Option<i64>, detail: Option<&str>) {
-        if let Err(e) = store::audit::insert(&self.pool, now(), event.name(), member_id, detail).await {
+        self.audit_at_device(event, member_id, detail, None).await
+    }
+
+    /// [`Db::audit`], with the enrolled kiosk the request came from (a log-in's place).
+    pub(crate) async fn audit_at_device(&self, event: Event, member_id: Option<i64>, detail: Option<&str>, device_id: Option<&str>) {
+        if let Err(e) = store::audit::insert(&self.pool, now(), event.name(), member_id, detail, device_id).await {
             tracing::warn!(error = %format!("{e:#}"), event = event.name(), "audit event not recorded");
         }
     }
@@ -81,5 +96,16 @@ impl Db {
 /// Records an event inside the caller's transaction: it is written if and
 /// only if what it describes is.
 pub(crate) async fn record(tx: &mut store::Tx, event: Event, member_id: Option<i64>, detail: Option<&str>) -> anyhow::Result<()> {
-    store::audit::insert(&mut **tx, now(), event.name(), member_id, detail).await
+    record_at_device(tx, event, member_id, detail, None).await
+}
+
+/// [`record`], with the enrolled kiosk the request came from (a log-in's place).
+pub(crate) async fn record_at_device(
+    tx: &mut store::Tx,
+    event: Event,
+    member_id: Option<i64>,
+    detail: Option<&str>,
+    device_id: Option<&str>,
+) -> anyhow::Result<()> {
+    store::audit::insert(&mut **tx, now(), event.name(), member_id, detail, device_id).await
 }

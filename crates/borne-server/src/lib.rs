@@ -22,6 +22,7 @@
 mod test_databases;
 
 mod account;
+mod account_centre;
 mod audit;
 pub mod config;
 pub mod config_file;

@@ -121,7 +121,8 @@ impl Db {
         if let Some(session) = session {
             sessions::insert(&mut tx, claim.member_id, session).await?;
         }
-        audit::record(&mut tx, event, Some(claim.member_id), None).await?;
+        let device_id = session.and_then(|s| s.device_id.as_deref());
+        audit::record_at_device(&mut tx, event, Some(claim.member_id), None, device_id).await?;
         tx.commit().await.context("success: commit")?;
         Ok(Settled::Verified(MemberSummary { first_name, last_name }))
     }

@@ -26,13 +26,16 @@ const STALE_RETRIES: usize = 2;
 
 /// Runs one log-in to its end. The caller runs it in its own task, so a
 /// client that hangs up cannot leave a claim unsettled.
-pub(crate) async fn log_in(state: &AppState, identifier: &Identifier, password: Secret) -> Result<LoginResponse, Failure> {
+/// `device_id`: the enrolled kiosk that signed the request (the log-in's
+/// place in « Mes dernières connexions »), kept on the session and the
+/// audit event (no statement more: columns of the same inserts).
+pub(crate) async fn log_in(state: &AppState, identifier: &Identifier, password: Secret, device_id: Option<String>) -> Result<LoginResponse, Failure> {
     for _ in 0..=STALE_RETRIES {
         let (permit, claim, password_hash) = match claim(state, identifier).await? {
             Claimed::Granted { permit, claim, password_hash } => (permit, claim, password_hash),
             Claimed::Blocked { member_id } => {
                 // MGEN unlock: a blocked member logs in with the SMS temporary password.
-                return match temporary_log_in(state, member_id, &password).await? {
+                return match temporary_log_in(state, member_id, &password, device_id.as_deref()).await? {
                     Some(answer) => answer,
                     None => Err(blocked(member_id)),
                 };
@@ -41,7 +44,7 @@ pub(crate) async fn log_in(state: &AppState, identifier: &Identifier, password: 
         let member_id = claim.member_id;
         let matches = verify_claimed(state, permit, claim, password.clone(), &password_hash).await?;
         let settled = if matches {
-            let session = NewSession::generate(state.config.session_ttl);
+            let session = NewSession::generate(state.config.session_ttl).at_device(device_id.clone());
             match state.db.settle_success(claim, &password_hash, Some(&session), Event::LoginSucceeded).await? {
                 Settled::Verified(member) => {
                     tracing::info!(member_id, outcome = "success", "log-in");
@@ -129,14 +132,19 @@ async fn claim(state: &AppState, identifier: &Identifier) -> Result<Claimed, Fai
 
 /// A log-in of a blocked member with their SMS temporary password: `None`
 /// when they have none live (the account is then simply blocked).
-async fn temporary_log_in(state: &AppState, member_id: i64, password: &Secret) -> Result<Option<Result<LoginResponse, Failure>>, Failure> {
+async fn temporary_log_in(
+    state: &AppState,
+    member_id: i64,
+    password: &Secret,
+    device_id: Option<&str>,
+) -> Result<Option<Result<LoginResponse, Failure>>, Failure> {
     let token = crate::proofs::random_token();
     let ttl = i64::try_from(state.config.session_ttl.as_secs()).unwrap_or(1800);
-    match state.db.try_temporary_password(member_id, password, &state.config.pepper, &token, ttl).await? {
+    match state.db.try_temporary_password(member_id, password, &state.config.pepper, (&token, device_id), ttl).await? {
         TemporaryOutcome::None => Ok(None),
         TemporaryOutcome::Accepted => {
             let Some(m) = state.db.member_by_id(member_id).await? else { return Ok(None) };
-            state.db.audit(Event::TemporaryPasswordLogin, Some(member_id), None).await;
+            state.db.audit_at_device(Event::TemporaryPasswordLogin, Some(member_id), None, device_id).await;
             tracing::info!(member_id, outcome = "temporary_password", "log-in to choose a new password");
             Ok(Some(Ok(LoginResponse {
                 token,

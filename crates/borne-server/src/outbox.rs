@@ -76,6 +76,8 @@ pub(crate) enum Carries {
     Nothing,
     Proof(String),
     TemporaryPassword(String),
+    /// The code of a change of contact (`contact_changes`).
+    ContactChange(String),
 }
 
 /// A message to queue.
@@ -109,10 +111,11 @@ pub(crate) async fn enqueue(tx: &mut store::Tx, sealer: &Sealer, out: Outgoing, 
     let id = random_id();
     let kind = out.message.kind();
     let content = Zeroizing::new(serde_json::to_vec(&Content { to: out.to, message: out.message }).context("outbox: serialize")?);
-    let (proof_id, temporary_password_id) = match out.carries {
-        Carries::Nothing => (None, None),
-        Carries::Proof(p) => (Some(p), None),
-        Carries::TemporaryPassword(t) => (None, Some(t)),
+    let (proof_id, temporary_password_id, contact_change_id) = match out.carries {
+        Carries::Nothing => (None, None, None),
+        Carries::Proof(p) => (Some(p), None, None),
+        Carries::TemporaryPassword(t) => (None, Some(t), None),
+        Carries::ContactChange(c) => (None, None, Some(c)),
     };
     let row = store::outbox::NewRow {
         id: &id,
@@ -121,6 +124,7 @@ pub(crate) async fn enqueue(tx: &mut store::Tx, sealer: &Sealer, out: Outgoing, 
         member_id: out.member_id,
         proof_id,
         temporary_password_id,
+        contact_change_id,
         sealed: sealer.seal(&id, &content),
         now,
         valid_until: out.valid_until,
@@ -242,6 +246,7 @@ struct Due {
     member_id: Option<i64>,
     proof_id: Option<String>,
     temporary_password_id: Option<String>,
+    contact_change_id: Option<String>,
     sealed: Option<String>,
     attempts: i64,
     valid_until: i64,
@@ -256,13 +261,14 @@ impl Db {
     async fn take_due(&self, now: i64) -> anyhow::Result<Option<Due>> {
         let lease = now + LEASE_SECS;
         let row = store::outbox::take_due(self, now, lease).await?;
-        Ok(row.map(|(id, channel, kind, member_id, proof_id, temporary_password_id, sealed, attempts, valid_until)| Due {
+        Ok(row.map(|(id, channel, kind, member_id, proof_id, temporary_password_id, contact_change_id, sealed, attempts, valid_until)| Due {
             id,
             channel,
             kind,
             member_id,
             proof_id,
             temporary_password_id,
+            contact_change_id,
             sealed,
             attempts,
             valid_until,
@@ -280,6 +286,9 @@ impl Db {
         }
         if let Some(temporary) = &due.temporary_password_id {
             return store::temporary_passwords::is_live(&self.pool, temporary, now).await;
+        }
+        if let Some(change) = &due.contact_change_id {
+            return store::account::change_is_live(&self.pool, change, now).await;
         }
         Ok(true)
     }

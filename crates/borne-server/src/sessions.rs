@@ -17,6 +17,10 @@ pub(crate) struct NewSession {
     token_hash: String,
     created_at: i64,
     expires_at: i64,
+    /// Shown in « Mes sessions » (never the token nor its hash).
+    public_id: String,
+    /// The enrolled kiosk that signed the request, if one did.
+    pub(crate) device_id: Option<String>,
 }
 
 impl NewSession {
@@ -26,8 +30,28 @@ impl NewSession {
         let token = Secret::new(URL_SAFE_NO_PAD.encode(bytes.as_ref()));
         let created_at = now();
         let ttl_secs = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2);
-        NewSession { token_hash: token_hash(&token), token, created_at, expires_at: created_at.saturating_add(ttl_secs) }
+        NewSession {
+            token_hash: token_hash(&token),
+            token,
+            created_at,
+            expires_at: created_at.saturating_add(ttl_secs),
+            public_id: public_id(),
+            device_id: None,
+        }
     }
+
+    /// The same session, opened at the kiosk `device_id` (a signed request).
+    pub(crate) fn at_device(mut self, device_id: Option<String>) -> NewSession {
+        self.device_id = device_id;
+        self
+    }
+}
+
+/// A session's public id: 128 random bits, hex.
+pub(crate) fn public_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 pub(crate) fn token_hash(token: &Secret) -> String {
@@ -42,6 +66,8 @@ pub(crate) async fn insert(tx: &mut crate::store::Tx, member_id: i64, s: &NewSes
         created_at: s.created_at,
         expires_at: s.expires_at,
         restricted: false,
+        public_id: &s.public_id,
+        device_id: s.device_id.as_deref(),
     };
     store::sessions::insert(&mut **tx, &row).await
 }

@@ -79,7 +79,7 @@ impl Db {
         member_id: i64,
         typed: &Secret,
         pepper: &Secret,
-        session_token: &Secret,
+        (session_token, device_id): (&Secret, Option<&str>),
         session_ttl_secs: i64,
     ) -> anyhow::Result<TemporaryOutcome> {
         let now = now();
@@ -99,6 +99,8 @@ impl Db {
             created_at: now,
             expires_at: now + session_ttl_secs,
             restricted: true,
+            public_id: &crate::sessions::public_id(),
+            device_id,
         };
         store::sessions::insert(&mut *tx, &session).await?;
         tx.commit().await.context("temporary password: commit")?;

@@ -217,7 +217,8 @@ async fn session_token(server: &Server) -> String {
 /// The documented field names of `op`'s request body.
 fn body_fields(doc: &Value, op: &Operation) -> Vec<String> {
     op.request_schema_name()
-        .map(|name| doc["components"]["schemas"][&name]["properties"].as_object().unwrap().keys().cloned().collect())
+        // An empty object's schema (`{}`) has no properties.
+        .map(|name| doc["components"]["schemas"][&name]["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default())
         .unwrap_or_default()
 }
 
@@ -241,8 +242,13 @@ fn fuzz(path: &str) {
 }
 
 /// The operations fuzzed below; the document may not have more.
-const FUZZED: [&str; 13] = [
+const FUZZED: [&str; 18] = [
     "/compte/mot-de-passe",
+    "/compte/ce-n-est-pas-moi",
+    "/v1/account/contacts/change",
+    "/v1/account/contacts/confirm",
+    "/v1/account/sessions/end-others",
+    "/v1/account/block",
     "/compte/regles",
     "/v1/login",
     "/v1/logout",
@@ -346,6 +352,31 @@ fn serde_urlencoded_decode(bytes: &[u8]) -> Vec<(String, String)> {
 #[test]
 fn password_page_form() {
     fuzz_page("/compte/mot-de-passe");
+}
+
+#[test]
+fn disown_page_form() {
+    fuzz_page("/compte/ce-n-est-pas-moi");
+}
+
+#[test]
+fn account_change_contact() {
+    fuzz("/v1/account/contacts/change");
+}
+
+#[test]
+fn account_confirm_contact() {
+    fuzz("/v1/account/contacts/confirm");
+}
+
+#[test]
+fn account_end_other_sessions() {
+    fuzz("/v1/account/sessions/end-others");
+}
+
+#[test]
+fn account_block() {
+    fuzz("/v1/account/block");
 }
 
 #[test]

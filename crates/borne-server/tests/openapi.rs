@@ -240,6 +240,20 @@ fn sample_request_bodies() -> Vec<(&'static str, &'static str, &'static str, Val
             JSON,
             body(serde_json::to_value(HeartbeatRequest { version: "0.1.0".into(), healthy: true, detail: None })),
         ),
+        (
+            "post",
+            "/v1/account/contacts/change",
+            JSON,
+            body(serde_json::to_value(ContactChangeRequest { channel: Channel::Sms, value: "06 12 34 56 79".into() })),
+        ),
+        (
+            "post",
+            "/v1/account/contacts/confirm",
+            JSON,
+            body(serde_json::to_value(ContactConfirmRequest { channel: Channel::Email, code: Secret::new("123456") })),
+        ),
+        ("post", "/v1/account/sessions/end-others", JSON, json!({})),
+        ("post", "/v1/account/block", JSON, body(serde_json::to_value(BlockRequest { event_id: Some(12) }))),
         // The web pages' forms, as a browser posts them (their fields, all strings).
         (
             "post",
@@ -247,6 +261,7 @@ fn sample_request_bodies() -> Vec<(&'static str, &'static str, &'static str, Val
             FORM,
             json!({ "token": "jeton", "csrf": "formulaire", "new_password": "Nouveau2025x", "new_password_confirmation": "Nouveau2025x" }),
         ),
+        ("post", "/compte/ce-n-est-pas-moi", FORM, json!({ "token": "jeton", "csrf": "formulaire" })),
         ("post", "/compte/regles", FORM, json!({ "token": "jeton", "csrf": "formulaire", "password": "Nouveau2025x", "confirmation": "Nouveau" })),
     ]
 }

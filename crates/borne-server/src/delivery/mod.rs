@@ -10,6 +10,7 @@
 //! Logs carry the message's kind, the channel and the outcome: never the
 //! text, the address or the number.
 
+mod account_templates;
 mod config;
 mod email;
 mod outbox;

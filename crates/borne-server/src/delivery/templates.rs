@@ -54,6 +54,16 @@ pub enum Message {
     },
     /// Sent after a reset or a change of password.
     PasswordChanged { first_name: String },
+    /// « Mes coordonnées »: the code that confirms a new e-mail address,
+    /// sent to that address.
+    ContactCode { first_name: String, code: String, english: bool },
+    /// « Mes coordonnées »: the code that confirms a new mobile, by SMS to it.
+    ContactCodeSms { code: String, english: bool },
+    /// To the old address (or, for a mobile, the e-mail on file): the
+    /// e-mail or the mobile was changed, with the « Ce n'est pas moi » link.
+    ContactChanged { first_name: String, email: bool, link: String, english: bool },
+    /// To the old mobile: it was replaced, with the « Ce n'est pas moi » link.
+    ContactChangedSms { link: String, english: bool },
 }
 
 /// A rendered message: the subject (e-mails only) and the plain text.
@@ -99,13 +109,17 @@ impl Message {
             Message::UnlockTemporaryPassword { .. } => "unlock_temporary_password",
             Message::RegistrationCode { .. } => "registration_code",
             Message::PasswordChanged { .. } => "password_changed",
+            Message::ContactCode { .. } => "contact_code",
+            Message::ContactCodeSms { .. } => "contact_code_sms",
+            Message::ContactChanged { .. } => "contact_changed",
+            Message::ContactChangedSms { .. } => "contact_changed_sms",
         }
     }
 
     /// The channel the message is written for.
     pub fn channel(&self) -> Channel {
         match self {
-            Message::UnlockTemporaryPassword { .. } => Channel::Sms,
+            Message::UnlockTemporaryPassword { .. } | Message::ContactCodeSms { .. } | Message::ContactChangedSms { .. } => Channel::Sms,
             _ => Channel::Email,
         }
     }
@@ -123,6 +137,9 @@ impl Message {
         let temporary_minutes = minutes(TEMPORARY_PASSWORD_TTL_SECS);
         let mut values: Vec<(&str, &str)> =
             vec![("insurer", &support.insurer), ("phone", &support.phone), ("chat", &support.chat), ("minutes", &proof_minutes)];
+        if let Some(rendered) = super::account_templates::render(self, templates, support) {
+            return rendered;
+        }
         let kind = match self {
             Message::ResetPassword { first_name, link, code } | Message::UnlockByEmail { first_name, link, code } => {
                 values.extend([("first_name", first_name.as_str()), ("link", link.as_str()), ("code", code.as_str())]);
@@ -144,6 +161,9 @@ impl Message {
             Message::PasswordChanged { first_name } => {
                 values.push(("first_name", first_name));
                 MessageKind::PasswordChanged
+            }
+            Message::ContactCode { .. } | Message::ContactCodeSms { .. } | Message::ContactChanged { .. } | Message::ContactChangedSms { .. } => {
+                unreachable!("rendered by account_templates")
             }
         };
         debug_assert_eq!(kind.as_str(), self.kind());

@@ -45,13 +45,13 @@ pub(crate) fn status_of(e: &BorneError) -> StatusCode {
     match e {
         IdentifierMissing | NirLength { .. } | NirCharacters | NirFirstDigit | NirKey | EmailInvalid | PasswordMissing
         | BadRequest | BirthDateMissing | BirthDateFormat | BirthDateInvalid | BirthDateNirMismatch
-        | MemberNumberMissing | PasswordsDiffer | CodeMissing | CodeFormat => StatusCode::BAD_REQUEST,
+        | MemberNumberMissing | PasswordsDiffer | CodeMissing | CodeFormat | PhoneInvalid => StatusCode::BAD_REQUEST,
         PasswordPolicy { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         WrongPassword { .. } | SessionExpired | CurrentPasswordWrong | DeviceUnauthorized => StatusCode::UNAUTHORIZED,
         CodeInvalid { .. } => StatusCode::UNAUTHORIZED,
         CodeExpired => StatusCode::GONE,
         IdentityNotVerified | PasswordChangeRequired => StatusCode::FORBIDDEN,
-        NotBlocked | ChannelUnavailable | NoContactChannel => StatusCode::CONFLICT,
+        NotBlocked | ChannelUnavailable | NoContactChannel | ContactInUse | ContactUnchanged => StatusCode::CONFLICT,
         UnknownProfile => StatusCode::NOT_FOUND,
         AccountBlocked => StatusCode::LOCKED,
         TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

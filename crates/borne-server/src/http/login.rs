@@ -30,6 +30,7 @@ errors!(LoginErrors {
 )]
 pub(super) async fn login(
     State(state): State<AppState>,
+    device: Option<axum::Extension<crate::devices::SignedDevice>>,
     ApiJson(LoginRequest { identifier, password }): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiFailure> {
     let support = &state.config.support;
@@ -48,7 +49,8 @@ pub(super) async fn login(
     // Its own task: a client that hangs up mid-way cannot cancel the
     // settlement of an attempt.
     let flow_state = state.clone();
-    let outcome = tokio::spawn(async move { log_in(&flow_state, &identifier, password).await })
+    let device_id = device.map(|axum::Extension(d)| d.device_id);
+    let outcome = tokio::spawn(async move { log_in(&flow_state, &identifier, password, device_id).await })
         .await
         .unwrap_or_else(|e| Err(Failure::Internal(anyhow::anyhow!("log-in task failed: {e}"))));
     outcome.map(Json).map_err(|f| ApiFailure::from_failure(f, support))

@@ -4,6 +4,7 @@
 
 #[macro_use]
 pub(crate) mod openapi;
+mod account;
 pub(crate) mod devices;
 mod error;
 mod extract;
@@ -42,6 +43,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(flows::unlock))
         .routes(routes!(flows::unlock_send))
         .routes(routes!(flows::register))
+        .routes(routes!(account::contacts))
+        .routes(routes!(account::change))
+        .routes(routes!(account::confirm))
+        .routes(routes!(account::activity))
+        .routes(routes!(account::sessions))
+        .routes(routes!(account::end_others))
+        .routes(routes!(account::block))
         .merge(devices::api_routes())
         .merge(pages::routes())
 }

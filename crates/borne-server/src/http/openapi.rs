@@ -60,6 +60,7 @@ macro_rules! errors {
         (name = "Mot de passe", description = "Mot de passe oublié, codes reçus par e-mail, nouveau mot de passe."),
         (name = "Déblocage", description = "Déblocage d'un compte bloqué après trois échecs (guide MGEN)."),
         (name = "Inscription", description = "« Pas encore inscrit ? »"),
+        (name = "Espace", description = "L'espace de l'adhérent connecté : coordonnées, sécurité du compte, sessions, « Ce n'est pas moi »."),
         (name = "Bornes", description = "Enrôlement et suivi des bornes."),
         (name = "Exploitation", description = "Sondes, contrat, démonstration."),
         (name = "Pages", description = "Les pages web où mènent les liens des e-mails (HTML, pour le navigateur de l'adhérent, sur l'adresse publique `public_url`). Budget par adresse dépassé : 429 avec `Retry-After` et le même message, en page HTML plutôt qu'en `ApiError`."),
@@ -244,6 +245,9 @@ fn meaning(code: ErrorCode) -> &'static str {
     PasswordChangeRequired => "Session ouverte avec un mot de passe temporaire : seul `POST /v1/password/change` est permis.",
     DeviceUnauthorized => "Borne inconnue, non enrôlée, ou signature invalide.",
     Unexpected => "Erreur interne (journalisée côté serveur sans donnée personnelle).",
+    PhoneInvalid => "Le numéro saisi n'est pas un mobile français valide (métropole ou outre-mer).",
+    ContactInUse => "Cette adresse e-mail est déjà celle d'un autre compte (dit seulement à la confirmation, une fois le code reçu à cette adresse).",
+    ContactUnchanged => "La nouvelle coordonnée est celle déjà enregistrée.",
     }
 }
 

@@ -15,6 +15,7 @@
 
 pub(crate) mod db;
 
+pub(crate) mod account;
 pub(crate) mod audit;
 pub(crate) mod budget;
 pub(crate) mod counters;

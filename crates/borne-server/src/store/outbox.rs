@@ -13,6 +13,7 @@ pub(crate) struct NewRow<'a> {
     pub(crate) member_id: Option<i64>,
     pub(crate) proof_id: Option<String>,
     pub(crate) temporary_password_id: Option<String>,
+    pub(crate) contact_change_id: Option<String>,
     pub(crate) sealed: String,
     /// Created now, and due now.
     pub(crate) now: i64,
@@ -22,8 +23,8 @@ pub(crate) struct NewRow<'a> {
 pub(crate) async fn insert(ex: impl Executor<'_, Database = Any>, row: NewRow<'_>) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO outbox (id, channel, kind, member_id, proof_id, temporary_password_id, sealed, state, attempts,
-                             next_attempt_at, valid_until, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9, $8)",
+                             next_attempt_at, valid_until, created_at, contact_change_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9, $8, $10)",
     )
     .bind(row.id)
     .bind(row.channel)
@@ -34,6 +35,7 @@ pub(crate) async fn insert(ex: impl Executor<'_, Database = Any>, row: NewRow<'_
     .bind(row.sealed)
     .bind(row.now)
     .bind(row.valid_until)
+    .bind(row.contact_change_id)
     .execute(ex)
     .await
     .context("outbox: insert")?;
@@ -51,8 +53,8 @@ fn leasable(db: &Db, pick: &str) -> String {
 }
 
 /// A due row: id, channel, kind, member id, proof id, temporary password id,
-/// sealed content, attempts (this one included), valid until.
-pub(crate) type DueRow = (String, String, String, Option<i64>, Option<String>, Option<String>, Option<String>, i64, i64);
+/// contact change id, sealed content, attempts (this one included), valid until.
+pub(crate) type DueRow = (String, String, String, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, i64, i64);
 
 /// Leases the next due message until `lease` and counts the attempt, in one
 /// statement, so that no other worker (of this replica or another) takes it meanwhile.
@@ -64,7 +66,7 @@ pub(crate) async fn take_due(db: &Db, now: i64, lease: i64) -> anyhow::Result<Op
     );
     let sql = format!(
         "UPDATE outbox SET claimed_until = $2, attempts = attempts + 1 WHERE id IN ({pick})
-         RETURNING id, channel, kind, member_id, proof_id, temporary_password_id, sealed, attempts, valid_until"
+         RETURNING id, channel, kind, member_id, proof_id, temporary_password_id, contact_change_id, sealed, attempts, valid_until"
     );
     sqlx::query_as(&sql).bind(now).bind(lease).fetch_optional(&db.pool).await.context("outbox: take a due message")
 }

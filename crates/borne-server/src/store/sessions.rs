@@ -11,15 +11,24 @@ pub(crate) struct NewRow<'a> {
     pub(crate) expires_at: i64,
     /// Only allows choosing a new password (after an SMS temporary password).
     pub(crate) restricted: bool,
+    /// Shown in « Mes sessions » instead of the token (random, unique).
+    pub(crate) public_id: &'a str,
+    /// The enrolled kiosk that signed the request (`None`: a computer).
+    pub(crate) device_id: Option<&'a str>,
 }
 
 pub(crate) async fn insert(ex: impl Executor<'_, Database = Any>, s: &NewRow<'_>) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked, restricted) VALUES ($1, $2, $3, $4, 0, $5)")
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked, restricted, public_id, device_id)
+         VALUES ($1, $2, $3, $4, 0, $5, $6, $7)",
+    )
         .bind(s.token_hash)
         .bind(s.member_id)
         .bind(s.created_at)
         .bind(s.expires_at)
         .bind(i64::from(s.restricted))
+        .bind(s.public_id)
+        .bind(s.device_id)
         .execute(ex)
         .await
         .context(if s.restricted { "temporary password: restricted session" } else { "create session" })?;
@@ -92,4 +101,36 @@ pub(crate) async fn revoke_all(ex: impl Executor<'_, Database = Any>, member_id:
         .await
         .context(context)?;
     Ok(())
+}
+
+/// A live session as « Mes sessions » shows it: public id, opened at, the
+/// kiosk (id, and name while it is enrolled), whether it is `token_hash`'s.
+pub(crate) type LiveRow = (String, i64, Option<String>, Option<String>, i64);
+
+/// The member's live sessions, newest first.
+pub(crate) async fn live_of(ex: impl Executor<'_, Database = Any>, member_id: i64, token_hash: &str, now: i64) -> anyhow::Result<Vec<LiveRow>> {
+    sqlx::query_as(
+        "SELECT s.public_id, s.created_at, s.device_id, d.name, CASE WHEN s.token_hash = $2 THEN 1 ELSE 0 END
+         FROM sessions s LEFT JOIN devices d ON d.id = s.device_id
+         WHERE s.member_id = $1 AND s.revoked = 0 AND s.expires_at > $3
+         ORDER BY s.created_at DESC, s.public_id",
+    )
+    .bind(member_id)
+    .bind(token_hash)
+    .bind(now)
+    .fetch_all(ex)
+    .await
+    .context("live sessions")
+}
+
+/// Revokes every live session of the member but `token_hash`; how many.
+pub(crate) async fn revoke_others(ex: impl Executor<'_, Database = Any>, member_id: i64, token_hash: &str, now: i64) -> anyhow::Result<u64> {
+    Ok(sqlx::query("UPDATE sessions SET revoked = 1 WHERE member_id = $1 AND token_hash <> $2 AND revoked = 0 AND expires_at > $3")
+        .bind(member_id)
+        .bind(token_hash)
+        .bind(now)
+        .execute(ex)
+        .await
+        .context("end the other sessions")?
+        .rows_affected())
 }

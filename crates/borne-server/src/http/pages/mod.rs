@@ -26,6 +26,9 @@
 
 mod assets;
 mod csrf;
+mod disown;
+
+pub(crate) use disown::link as disown_link;
 
 use crate::error::Failure;
 use crate::flows;
@@ -82,6 +85,11 @@ pub(crate) fn link(public_url: &str, token: &Secret) -> String {
 /// else is answered as an unknown link without a look-up.
 fn well_formed(token: &str) -> bool {
     (16..=256).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Not a token as the server makes them.
+fn too_long_or_malformed(token: &str) -> bool {
+    !well_formed(token)
 }
 
 /// The headers of every page and asset.
@@ -487,6 +495,7 @@ pub(crate) fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
         .routes(routes!(page, submit))
         .routes(routes!(rules))
+        .routes(routes!(disown::page, disown::submit))
         .routes(routes!(assets::style))
         .routes(routes!(assets::script))
 }
