@@ -134,7 +134,54 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
             added += 1;
         }
     }
+    if added > 0 {
+        history(db).await?;
+    }
     tracing::info!(added, "demo members seeded");
+    Ok(())
+}
+
+/// The demo kiosk of the members' history.
+const DEMO_DEVICE: (&str, &str) = ("0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e", "Agence de Nancy, borne 1");
+
+/// A past for « Sécurité du compte » and « Mes sessions »: log-ins at the
+/// demo kiosk and from a computer, a password change some weeks ago, a
+/// block then unlock episode (Paul), and a second open session (Jeanne:
+/// « Déconnecter les autres appareils » has something to end). No
+/// statement here: `store::` functions with past dates.
+async fn history(db: &Db) -> anyhow::Result<()> {
+    use crate::store;
+    let now = store::now();
+    let (day, hour) = (86_400, 3_600);
+    let pool = &db.pool;
+    if !store::devices::exists(pool, DEMO_DEVICE.0).await? {
+        store::devices::insert(pool, DEMO_DEVICE.0, DEMO_DEVICE.1, now - 90 * day).await?;
+    }
+    let kiosk = Some(DEMO_DEVICE.0);
+    for (nir, past) in [
+        ("278036912304534", vec![(40 * day, "login_succeeded", None, kiosk), (35 * day, "password_changed", Some("session"), None), (12 * day, "login_succeeded", None, None), (3 * day, "login_succeeded", None, kiosk), (2 * hour, "login_succeeded", None, None)]),
+        ("165112A00411870", vec![(30 * day, "login_succeeded", None, None), (9 * day, "login_failed", None, kiosk), (9 * day - 60, "login_failed", None, kiosk), (9 * day - 120, "login_failed", None, kiosk), (9 * day - 121, "account_blocked", None, None), (9 * day - 600, "unlock_sent", Some("sms"), None), (9 * day - 900, "temporary_password_login", None, kiosk), (9 * day - 960, "password_changed", Some("temporary"), kiosk), (day, "login_succeeded", None, None)]),
+        ("172046748203171", vec![(20 * day, "login_succeeded", None, kiosk), (6 * day, "login_succeeded", None, None)]),
+    ] {
+        let Some(id) = store::members::id_by_nir(pool, nir).await? else { continue };
+        for (ago, kind, detail, device) in past {
+            store::audit::insert(pool, now - ago, kind, Some(id), detail, device).await?;
+        }
+    }
+    // Jeanne's other open session: at the kiosk, an hour ago (its token is nobody's).
+    if let Some(id) = store::members::id_by_nir(pool, "278036912304534").await? {
+        let token = crate::proofs::random_token();
+        let row = store::sessions::NewRow {
+            token_hash: &crate::sessions::token_hash(&token),
+            member_id: id,
+            created_at: now - hour,
+            expires_at: now + 30 * 60,
+            restricted: false,
+            public_id: &crate::sessions::public_id(),
+            device_id: kiosk,
+        };
+        store::sessions::insert(pool, &row).await?;
+    }
     Ok(())
 }
 
