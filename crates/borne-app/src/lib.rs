@@ -1,11 +1,13 @@
 //! Borne Adhérent's app core, without Tauri: the member's session and the
 //! guides' procedures (log-in, forgotten password, unlocking by SMS or
 //! e-mail, forced change of password, registration, the `borne://reset`
-//! link) as a state machine over `borne-client`. Each call answers what the
+//! link) as a state machine over `borne-client`; the account and security
+//! centre of the personal space (account.rs). Each call answers what the
 //! UI shows, with the stepper's position ([`Stepper`]) computed here once.
 //! The rules are `borne-core`'s, the texts `borne-content`'s and
 //! `borne-core`'s; the Tauri commands (src-tauri) only delegate to [`App`].
 
+pub mod account;
 mod answers;
 mod checks;
 pub mod clock;
@@ -21,6 +23,7 @@ mod ui_error;
 mod unlock;
 mod wire;
 
+pub use account::{ActivityView, Blocked, CodeSent, ContactsView, SessionsEnded, SessionsView};
 pub use answers::{LoggedIn, Opened, PasswordCheck, Progress, ResetDone, Sent, UnlockSent, UnlockView};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use link::{reset_token, SCHEME as LINK_SCHEME};
@@ -45,6 +48,8 @@ pub struct App {
     procedure: Mutex<Procedure>,
     /// A `borne://reset` link the UI has not shown yet.
     pending_link: Mutex<Option<Opened>>,
+    /// « Mes coordonnées »: a change waiting for its code.
+    contact_change: Mutex<Option<account::ContactChange>>,
 }
 
 impl App {
@@ -61,6 +66,7 @@ impl App {
             session: Mutex::new(None),
             procedure: Mutex::new(Procedure::default()),
             pending_link: Mutex::new(None),
+            contact_change: Mutex::new(None),
         }
     }
 

@@ -96,6 +96,7 @@ impl App {
     pub async fn logout(&self) {
         let session = self.session.lock().await.take();
         *self.procedure.lock().await = Procedure::default();
+        self.cancel_contact_change().await;
         if let Some(session) = session {
             if let Err(e) = self.client.logout(&session.token).await {
                 tracing::warn!(code = ?e.code(), "the backend did not confirm the log-out; the session is forgotten locally");

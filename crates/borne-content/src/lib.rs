@@ -17,6 +17,7 @@
 //! No Tauri here: the app's commands call [`profile`], [`guides`] and
 //! [`help`] and send the values to the UI as JSON (docs/app-ipc.md).
 
+pub mod account;
 pub mod accepted;
 pub mod errors;
 pub mod messages;

@@ -3,6 +3,7 @@
 //! passwords): every path of the MPN and MGEN guides, with the stepper each
 //! answer carries.
 
+mod account;
 mod change;
 mod common;
 mod forgot;
