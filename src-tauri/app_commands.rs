@@ -36,4 +36,13 @@ pub const APP_COMMANDS: &[&str] = &[
     "staff_exit",
     "speak",
     "speech_control",
+    "account_contacts",
+    "change_contact",
+    "resend_contact_code",
+    "confirm_contact",
+    "cancel_contact_change",
+    "account_activity",
+    "account_sessions",
+    "end_other_sessions",
+    "block_account",
 ];

@@ -21,6 +21,8 @@ import { initForgot } from "./js/forgot.js";
 import { initReset, openFromLink } from "./js/reset.js";
 import { initUnlock } from "./js/unlock.js";
 import { initChangePassword } from "./js/change-password.js";
+import { initContacts } from "./js/contacts.js";
+import { initSecurity } from "./js/security.js";
 import { initRegister } from "./js/register.js";
 import { initDemo } from "./js/demo.js";
 import { initKiosk } from "./js/kiosk.js";
@@ -80,6 +82,8 @@ function init() {
   initReset();
   initUnlock();
   initChangePassword();
+  initContacts();
+  initSecurity();
   initRegister();
   initGuides();
   initKeyboard();

@@ -16,7 +16,7 @@ mod state;
 #[cfg(test)]
 mod webview_surface;
 
-use commands::{checks, info, procedures, session, speech};
+use commands::{account, checks, info, procedures, session, speech};
 use commands::kiosk as kiosk_commands;
 use state::AppState;
 
@@ -129,6 +129,15 @@ pub fn run() {
             kiosk_commands::staff_exit,
             speech::speak,
             speech::speech_control,
+            account::account_contacts,
+            account::change_contact,
+            account::resend_contact_code,
+            account::confirm_contact,
+            account::cancel_contact_change,
+            account::account_activity,
+            account::account_sessions,
+            account::end_other_sessions,
+            account::block_account,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the Tauri application");

@@ -25,6 +25,8 @@ const FIELDS = {
     email: "register-email",
   },
   "register-sent": { code: "register-code" },
+  "contact-change": { contact: "contact-new-value" },
+  "contact-code": { code: "contact-code" },
 };
 
 /** Which input of `screen` an error belongs to, or null. */

@@ -1,5 +1,6 @@
 // "Renvoyer l'e-mail": one cooldown for the procedure under way (the Rust
-// side enforces it; the UI only shows it). It starts when a message is sent
+// side enforces it; the UI only shows it); « Recevoir un nouveau code » of
+// a change of contact (contacts.js) the same way. It starts when a message is sent
 // and restarts after each resend; while it runs every `resend` button is
 // disabled and says "Renvoyer l'e-mail (possible dans 45 s)".
 import { invoke } from "../ipc.js";
@@ -18,7 +19,18 @@ const SCREENS = {
   "forgot-sent": { message: "forgot-sent-message" },
   "register-sent": { message: "register-sent-message" },
   "unlock-sent": { message: "unlock-sent-message" },
+  "contact-code": {
+    message: "contact-code-message",
+    command: "resend_contact_code",
+    ready: "contact_code.resend",
+    wait: "contact_code.resend_wait",
+  },
 };
+
+function labels(button) {
+  const spec = SCREENS[screenOf(button)] || {};
+  return { ready: spec.ready || "resend.ready", wait: spec.wait || "resend.wait" };
+}
 
 function remaining() {
   return Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
@@ -28,8 +40,9 @@ export function renderCooldown() {
   const s = remaining();
   for (const button of allByTestid("resend")) {
     if (button.getAttribute("aria-busy") === "true") continue;
+    const { ready, wait } = labels(button);
     button.disabled = s > 0;
-    button.textContent = s > 0 ? t("resend.wait", { s }) : t("resend.ready");
+    button.textContent = s > 0 ? t(wait, { s }) : t(ready);
   }
   if (s === 0 && timer) {
     clearInterval(timer);
@@ -58,7 +71,7 @@ async function resend(button) {
   let answer = null;
   await busy(button, async () => {
     try {
-      answer = await invoke("resend");
+      answer = await invoke(spec.command || "resend");
     } catch (err) {
       showError(screen, err);
     }
@@ -66,8 +79,10 @@ async function resend(button) {
   if (answer) {
     const message = byTestid(spec.message, screen);
     message.textContent = answer.message || t("unlock_sent.resent");
-    app.flow.messages[screen] = message.textContent;
-    setStepper(answer.stepper);
+    if (!spec.command) {
+      app.flow.messages[screen] = message.textContent;
+      setStepper(answer.stepper);
+    }
     startCooldown(answer.cooldown_secs);
     message.focus();
   } else {

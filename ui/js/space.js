@@ -1,4 +1,5 @@
 // The personal space ("Vous êtes désormais connecté !"): the member's name,
+// « Mes coordonnées » and « Sécurité du compte » (contacts.js, security.js),
 // changing the password (with the current one), log-out (at a kiosk, the
 // full wipe and the attract screen).
 import { invoke } from "../ipc.js";
@@ -8,6 +9,7 @@ import { byTestid, show } from "./screens.js";
 import { busy, clearScreen } from "./forms.js";
 import { forgetProcedures } from "./procedures.js";
 import { setStepper } from "./walkthrough.js";
+import { openContacts } from "./contacts.js";
 
 /** A full session is open: shows the space with the member's name. */
 export function enterSpace(member) {
@@ -19,6 +21,11 @@ export function enterSpace(member) {
 }
 
 export function initSpace() {
+  byTestid("space-contacts", "space").addEventListener("click", () => openContacts());
+  byTestid("space-security", "space").addEventListener("click", () => show("security"));
+  for (const screen of ["contacts", "security"]) {
+    byTestid("back-space", screen).addEventListener("click", () => show("space"));
+  }
   byTestid("space-change-password", "space").addEventListener("click", () => {
     app.changeOrigin = "space";
     clearScreen("change-password");

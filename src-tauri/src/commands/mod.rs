@@ -2,6 +2,7 @@
 //! hands its input to the app core (`borne-app`), which keeps what must not
 //! reach the webview and answers a view or a `UiError`.
 
+pub mod account;
 pub mod checks;
 pub mod info;
 pub mod kiosk;
