@@ -4,6 +4,7 @@
 //! The other procedures (forgotten password, unlock, registration, guides)
 //! are in `procedures.rs`; what the page may call of Tauri, in `surface.rs`.
 
+mod account;
 mod accessibility;
 mod axe;
 mod display;

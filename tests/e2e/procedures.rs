@@ -58,7 +58,7 @@ fn cooldown_in(text: &str) -> Option<u32> {
 }
 
 /// Checks the « Renvoyer » button of `screen`: disabled, its cooldown in its text.
-async fn assert_resend_waits(app: &App, screen: &str) -> Result<()> {
+pub(crate) async fn assert_resend_waits(app: &App, screen: &str) -> Result<()> {
     let text = app.text_in(screen, "resend").await?;
     ensure!(!app.is_enabled_in(screen, "resend").await?, "{screen}: resend is enabled right after sending: {text:?}");
     match cooldown_in(&text) {
@@ -68,7 +68,7 @@ async fn assert_resend_waits(app: &App, screen: &str) -> Result<()> {
 }
 
 /// Types the three fields of the forgotten-password form (A, B, C) and sends it.
-async fn send_forgot(app: &App, identifier: &str, member_number: &str, email: &str) -> Result<()> {
+pub(crate) async fn send_forgot(app: &App, identifier: &str, member_number: &str, email: &str) -> Result<()> {
     app.type_in(FORGOT, "forgot-identifier", identifier).await?;
     app.type_in(FORGOT, "forgot-member-number", member_number).await?;
     app.type_in(FORGOT, "forgot-email", email).await?;
