@@ -6,7 +6,7 @@
 //! password. The new screens' states are checked by axe as they are reached.
 
 use crate::harness::{assert_no_secrets, six_digit_code, temporary_password, App, Backend, TestMember};
-use crate::procedures::{assert_resend_waits, block_through_the_ui, send_forgot};
+use crate::procedures::{assert_resend_waits, block_through_the_ui, send_forgot, wrong_code};
 use crate::scenario;
 use anyhow::{ensure, Result};
 
@@ -50,8 +50,7 @@ async fn change_contact(app: &App, backend: &Backend, which: &str, value: &str, 
     assert_resend_waits(app, CODE).await?;
     let code = six_digit_code(&backend.last_message(to, before).await?);
     // A wrong code first: the attempts left, tied to the field.
-    let wrong = if code == "000000" { "111111" } else { "000000" };
-    app.type_in(CODE, "contact-code", wrong).await?;
+    app.type_in(CODE, "contact-code", wrong_code(&code)).await?;
     app.click_in(CODE, "contact-code-submit").await?;
     app.wait_text_in(CODE, "contact-code-error", "incorrect").await?;
     ensure!(app.focused_testid().await? == "contact-code", "the focus is not on the code field");

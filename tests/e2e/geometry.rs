@@ -150,6 +150,9 @@ impl Walk<'_> {
     /// message and the keyboard's « Entrée » are seen together.
     async fn check_typing(&mut self, state: &str, screen: &str, field: &str, error: &str) -> Result<()> {
         let el = self.app.in_screen(screen, field).await?;
+        // WebKitWebDriver taps only what is in view (at 200 % the page scrolls).
+        self.app.client.execute("arguments[0].scrollIntoView({block: 'nearest'});", vec![serde_json::to_value(&el)?]).await?;
+        self.settle().await?;
         el.click().await.with_context(|| format!("tapping {field}"))?;
         self.app.wait_visible("[data-testid='osk']").await?;
         self.settle().await?;
@@ -262,7 +265,40 @@ async fn walk_every_screen(w: &mut Walk<'_>, backend: &Backend, m: &TestMember, 
     w.type_text("screen-change-password", "new-password", NEW).await?;
     w.type_text("screen-change-password", "new-password-confirm", NEW).await?;
     w.tap("screen-change-password", "change-password-submit").await?;
-    w.check("space", "screen-space", &["space-change-password", "logout"]).await?;
+    w.check("space", "screen-space", &["space-contacts", "space-security", "space-change-password", "logout"]).await?;
+
+    // The account centre (issue 16): the contacts, a change refused then its
+    // code refused, the security page, the « Ce n'est pas moi » confirmation.
+    w.tap("screen-space", "space-contacts").await?;
+    w.check("contacts", "screen-contacts", &["contacts-change-email"]).await?;
+    w.tap("screen-contacts", "contacts-change-mobile").await?;
+    w.check("contact-change", "screen-contact-change", &["contact-change-submit"]).await?;
+    w.type_text("screen-contact-change", "contact-new-value", "01 23 45 67 89").await?;
+    w.tap("screen-contact-change", "contact-change-submit").await?;
+    app.in_screen("screen-contact-change", "contact-new-value-error").await?;
+    w.check("contact-change-invalid", "screen-contact-change", &["contact-change-submit", "contact-new-value-error"]).await?;
+    w.check_typing("contact-change-invalid", "screen-contact-change", "contact-new-value", "contact-new-value-error").await?;
+    w.type_text("screen-contact-change", "contact-new-value", "07 81 23 45 67").await?;
+    w.tap("screen-contact-change", "contact-change-submit").await?;
+    w.check("contact-code", "screen-contact-code", &["contact-code-message", "contact-code-submit"]).await?;
+    let sms = backend.last_message("+33781234567", 0).await?;
+    w.type_text("screen-contact-code", "contact-code", crate::procedures::wrong_code(&six_digit_code(&sms))).await?;
+    w.tap("screen-contact-code", "contact-code-submit").await?;
+    app.in_screen("screen-contact-code", "contact-code-error").await?;
+    w.check("contact-code-wrong", "screen-contact-code", &["contact-code-submit", "contact-code-error"]).await?;
+    w.check_typing("contact-code-wrong", "screen-contact-code", "contact-code", "contact-code-error").await?;
+    w.tap("screen-contact-code", "contact-code-cancel").await?;
+    app.screen("screen-contacts").await?;
+    w.tap("screen-contacts", "back-space").await?;
+    w.tap("screen-space", "space-security").await?;
+    app.wait_text_in("screen-security", "security-events", "mot de passe").await?;
+    w.check("security", "screen-security", &["security-logins"]).await?;
+    w.tap("screen-security", "security-disown").await?;
+    w.check("block", "screen-block", &["block-event", "block-confirm", "block-cancel"]).await?;
+    w.tap("screen-block", "block-cancel").await?;
+    app.screen("screen-security").await?;
+    w.tap("screen-security", "back-space").await?;
+    app.screen("screen-space").await?;
     w.tap("screen-space", "logout").await?;
 
     // Forgotten password (MPN): the form, an error, the code, the new password.

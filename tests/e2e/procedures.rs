@@ -42,7 +42,7 @@ const GUIDES: &str = "screen-guides";
 const RULES: [&str; 7] = ["min_length", "uppercase", "lowercase", "digit", "not_common", "no_personal_info", "max_length"];
 
 /// A code that is not `code`.
-fn wrong_code(code: &str) -> &'static str {
+pub(crate) fn wrong_code(code: &str) -> &'static str {
     if code == "000000" {
         "111111"
     } else {
