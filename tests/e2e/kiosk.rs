@@ -111,13 +111,28 @@ fn kiosk_wipe_leaves_nothing_of_the_member_in_the_app_or_the_page() {
             app.log_in(&m.nir_typed, &m.password).await?;
             app.screen("screen-space").await?;
             app.wait_text("member-name", &m.last_name).await?;
+            // The account centre shows contacts and log-ins, and a new mobile is typed.
+            app.click_in("screen-space", "space-contacts").await?;
+            app.wait_text_in("screen-contacts", "contacts-mobile", "06 •• •• •• 78").await?;
+            app.click_in("screen-contacts", "contacts-change-mobile").await?;
+            app.type_in("screen-contact-change", "contact-new-value", "07 81 23 45 67").await?;
+            app.click_in("screen-contact-change", "contact-change-cancel").await?;
+            app.screen("screen-contacts").await?;
+            app.click_in("screen-contacts", "back-space").await?;
+            app.click_in("screen-space", "space-security").await?;
+            app.wait_text("screen-security", "Cet appareil").await?;
+            app.click_in("screen-security", "back-space").await?;
             app.click_in("screen-space", "logout").await?;
             app.screen("screen-attract").await?;
             wait_js(&app, "storage after the log-out", "localStorage.length === 0 && sessionStorage.length === 0").await?;
             assert_eq!(app.invoke("current_member").await?, Value::Null);
             ensure!(!knows_member(&app, &probe).await?, "the app still knows the member's name after the log-out");
             let contents = page_contents(&app).await?;
-            assert_nothing_of("after the log-out", &contents, &[&m.nir, &m.nir_typed, &m.last_name, &m.email]);
+            assert_nothing_of(
+                "after the log-out",
+                &contents,
+                &[&m.nir, &m.nir_typed, &m.last_name, &m.email, "a•••@exemple.fr", "06 •• •• •• 78", "07 81 23 45 67", "Cet appareil"],
+            );
         } else {
             eprintln!("kiosk_wipe: the UI has no attract screen yet; its fields were not checked");
         }

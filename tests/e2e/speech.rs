@@ -123,6 +123,16 @@ fn spoken_mode_says_a_whole_log_in_never_a_password_then_f1_leaves_it() {
         let all = lines.join("\n");
         assert!(!all.contains("Mauvais1Passe") && !all.contains(&m.password), "a password was said");
 
+        // The security page: its title, then its lists, said without a field to focus.
+        app.click_in("screen-space", "space-security").await?;
+        app.screen("screen-security").await?;
+        let logins = heard(&said, "Vos dernières connexions").await?;
+        let line = logins.iter().rev().find(|l| l.contains("Vos dernières connexions")).cloned().unwrap_or_default();
+        assert!(line.contains("ordinateur"), "the log-ins are not said: {line:?}");
+        heard(&said, "Appareils connectés en ce moment").await?;
+        app.click_in("screen-security", "back-space").await?;
+        app.screen("screen-space").await?;
+
         // Speed and volume: keys, said at the new setting.
         press(&app, "F4").await?;
         heard(&said, "Vitesse 6 sur 9").await?;

@@ -80,6 +80,16 @@ function announceScreen() {
     step = { number: at.step, total: at.total, title: s ? s.title : null };
   }
   speak({ kind: "screen", title: text(root.querySelector("h1")), step });
+  // What a screen shows without a field or a button to focus (the contacts
+  // on file, the last log-ins, the sessions): said after its title.
+  for (const el of root.querySelectorAll("[data-speak]")) {
+    if (!visible(el)) continue;
+    // Said after the heading it belongs to: data-speak="<heading id>", or the list's aria-labelledby.
+    const heading = el.dataset.speak || el.getAttribute("aria-labelledby");
+    const items = el.tagName === "UL" ? [...el.children].map(text).filter(Boolean).join(". ") : text(el);
+    const said = heading ? `${text(document.getElementById(heading))} : ${items}` : items;
+    if (items) speak({ kind: "message", level: "status", text: said });
+  }
 }
 
 function isPassword(el) {
