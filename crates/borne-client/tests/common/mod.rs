@@ -32,7 +32,9 @@ pub async fn server() -> Server {
 }
 
 impl Server {
-    /// `GET /v1/admin/devices` with the admin token.
+    /// `GET /v1/admin/devices` with the admin token: the devices the tests
+    /// enrolled, without the demo database's own kiosk (the one of its
+    /// members' log-in history, `borne_server::demo`).
     pub async fn devices(&self) -> Vec<DeviceStatus> {
         let resp = reqwest::Client::new()
             .get(format!("http://{}/v1/admin/devices", self.running.addr))
@@ -41,6 +43,10 @@ impl Server {
             .await
             .unwrap();
         assert!(resp.status().is_success(), "{}", resp.status());
-        resp.json().await.unwrap()
+        let all: Vec<DeviceStatus> = resp.json().await.unwrap();
+        all.into_iter().filter(|d| d.device_id != DEMO_KIOSK_ID).collect()
     }
 }
+
+/// The id of the demo database's kiosk (« Agence de Nancy, borne 1 »).
+const DEMO_KIOSK_ID: &str = "0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e";
