@@ -7,7 +7,7 @@
 #[macro_use]
 mod common;
 
-use common::{Answer, Backend, TestServer, JEANNE, PAUL};
+use common::{at_once, Answer, Backend, TestServer, JEANNE, PAUL};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -19,7 +19,8 @@ on_each_backend! {
     contact_answers_say_what_is_wrong,
     ending_the_other_sessions_keeps_this_one_and_the_activity_tells,
     a_block_by_the_member_ends_every_session_until_a_reset,
-    concurrent_changes_never_send_more_than_the_budget(flavor = "multi_thread", worker_threads = 4),
+    concurrent_changes_on_two_replicas_never_send_more_than_the_budget(flavor = "multi_thread", worker_threads = 4),
+    a_burst_of_wrong_codes_on_two_replicas_gets_five_tries_then_none(flavor = "multi_thread", worker_threads = 4),
 }
 
 async fn get(s: &TestServer, path: &str, token: Option<&str>) -> Answer {
@@ -326,25 +327,54 @@ async fn a_block_by_the_member_ends_every_session_until_a_reset(backend: Backend
     assert_eq!(kinds[..2], ["password_reset", "account_blocked_by_member"]);
 }
 
-async fn concurrent_changes_never_send_more_than_the_budget(backend: Backend) {
+/// Twelve changes of mobile at once, six to each of two replicas over one
+/// database: 3 SMS (the member's hourly budget), every answer the same.
+async fn concurrent_changes_on_two_replicas_never_send_more_than_the_budget(backend: Backend) {
     let s = TestServer::with_outbox(&backend).await;
+    let r = s.replica().await;
     let token = login(&s, &JEANNE).await;
-    let n = 12;
-    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(n));
-    let tasks: Vec<_> = (0..n)
-        .map(|i| {
-            let (http, url, token, barrier) = (s.http.clone(), s.url("/v1/account/contacts/change"), token.clone(), barrier.clone());
-            tokio::spawn(async move {
-                barrier.wait().await;
-                let value = format!("06 11 22 33 {:02}", 10 + i);
-                http.post(url).bearer_auth(token).json(&json!({ "channel": "sms", "value": value })).send().await.unwrap().status()
-            })
-        })
-        .collect();
-    for t in tasks {
-        assert_eq!(t.await.unwrap(), StatusCode::ACCEPTED, "the same answer, budget or not");
-    }
+    let urls = [s.url("/v1/account/contacts/change"), r.url("/v1/account/contacts/change")];
+    let answers = at_once(12, |i| {
+        let (http, url, token) = (s.http.clone(), urls[i % 2].clone(), token.clone());
+        async move {
+            let value = format!("06 11 22 33 {:02}", 10 + i);
+            http.post(url).bearer_auth(token).json(&json!({ "channel": "sms", "value": value })).send().await.unwrap().status()
+        }
+    })
+    .await;
+    assert!(answers.iter().all(|a| *a == StatusCode::ACCEPTED), "the same answer, budget or not: {answers:?}");
     assert_eq!(s.count("SELECT COUNT(*) FROM outbox WHERE kind = 'contact_code_sms'").await, 3, "3 SMS an hour");
     assert_eq!(s.count("SELECT COUNT(*) FROM audit_events WHERE kind = 'message_budget_spent'").await, 9);
     assert_eq!(s.count("SELECT COUNT(*) FROM contact_changes WHERE used_at IS NULL").await, 1, "one live change");
+}
+
+/// Twenty wrong codes at once, ten to each of two replicas: exactly five
+/// are compared (the code's tries), the others find no live code, and the
+/// right code is refused after them.
+async fn a_burst_of_wrong_codes_on_two_replicas_gets_five_tries_then_none(backend: Backend) {
+    let s = TestServer::with_outbox(&backend).await;
+    let token = login(&s, &JEANNE).await;
+    let asked = post(&s, "/v1/account/contacts/change", Some(&token), json!({ "channel": "sms", "value": "07 81 23 45 67" })).await;
+    assert_eq!(asked.status, StatusCode::ACCEPTED, "{:?}", asked.body);
+    // Read on this replica before the other one starts (each keeps its own demo outbox).
+    let code = code_in(&message_to(&s, "+33781234567", 0).await);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = s.replica().await;
+    let urls = [s.url("/v1/account/contacts/confirm"), r.url("/v1/account/contacts/confirm")];
+    let answers = at_once(20, |i| {
+        let (http, url, token) = (s.http.clone(), urls[i % 2].clone(), token.clone());
+        async move {
+            let resp = http.post(url).bearer_auth(token).json(&json!({ "channel": "sms", "code": wrong })).send().await.unwrap();
+            Answer::read(resp).await
+        }
+    })
+    .await;
+    let compared = answers.iter().filter(|a| a.code() == "code_invalid").count();
+    let no_live = answers.iter().filter(|a| a.code() == "code_expired").count();
+    assert_eq!((compared, no_live), (5, 15), "{:?}", answers.iter().map(|a| a.code().to_owned()).collect::<Vec<_>>());
+    assert_eq!(s.count("SELECT COUNT(*) FROM audit_events WHERE kind = 'contact_code_rejected'").await, 5);
+    let right = post(&s, "/v1/account/contacts/confirm", Some(&token), json!({ "channel": "sms", "code": code })).await;
+    assert_eq!(right.code(), "code_expired", "the right code after the tries were spent");
+    let contacts = get(&s, "/v1/account/contacts", Some(&token)).await;
+    assert_eq!(contacts.body["mobile"], "06 •• •• •• 78", "the mobile changed");
 }

@@ -8,13 +8,11 @@ mod common;
 
 use borne_core::Secret;
 use borne_server::devices;
-use common::{Answer, Backend, TestServer, JEANNE, PAUL};
+use common::{at_once, Answer, Backend, TestServer, JEANNE, PAUL};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Barrier;
 
 on_each_backend! {
     a_reset_wins_over_every_log_in_in_flight(flavor = "multi_thread", worker_threads = 4),
@@ -30,31 +28,6 @@ on_each_backend! {
 
 const BIRTH_PAUL: &str = "02/11/1965";
 const JEANNE_NUMBER: &str = "MPN-000123";
-
-/// Runs `n` copies of `f` (given their index) released together by a barrier.
-async fn at_once<F, Fut, T>(n: usize, f: F) -> Vec<T>
-where
-    F: Fn(usize) -> Fut,
-    Fut: std::future::Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let barrier = Arc::new(Barrier::new(n));
-    let tasks: Vec<_> = (0..n)
-        .map(|i| {
-            let barrier = barrier.clone();
-            let work = f(i);
-            tokio::spawn(async move {
-                barrier.wait().await;
-                work.await
-            })
-        })
-        .collect();
-    let mut out = Vec::with_capacity(n);
-    for t in tasks {
-        out.push(t.await.unwrap());
-    }
-    out
-}
 
 async fn post(http: &reqwest::Client, url: String, body: Value) -> Answer {
     Answer::read(http.post(url).json(&body).send().await.unwrap()).await

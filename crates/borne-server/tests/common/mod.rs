@@ -337,4 +337,28 @@ pub fn nir_with_key(body13: &str) -> String {
     format!("{body13}{:02}", borne_core::nir::compute_key(body13))
 }
 
-
+/// Runs `n` copies of `f` (given their index) released together by a barrier
+/// (the concurrency tests: requests fired at once, not in a loop).
+pub async fn at_once<F, Fut, T>(n: usize, f: F) -> Vec<T>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let barrier = barrier.clone();
+            let work = f(i);
+            tokio::spawn(async move {
+                barrier.wait().await;
+                work.await
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
