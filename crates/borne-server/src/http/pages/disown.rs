@@ -6,7 +6,7 @@
 //! page (410), the same for all. Same headers and anti-CSRF check as the
 //! password page. Texts here in French and English, the server's language.
 
-use super::{csrf, html, refused, texts, too_long_or_malformed, unexpected, unexpected_plain, Frame, MessagePage, PageErrors, WithStatus};
+use super::{checked_form, csrf, html, texts, unexpected, unexpected_plain, well_formed, Frame, MessagePage, PageErrors};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -22,7 +22,7 @@ pub(crate) const DISOWN_PATH: &str = "/compte/ce-n-est-pas-moi";
 
 /// The link of a notice: the page, the token in its query.
 pub(crate) fn link(public_url: &str, token: &Secret) -> String {
-    format!("{}{DISOWN_PATH}?token={}", public_url.trim_end_matches('/'), token.expose())
+    super::link_to(DISOWN_PATH, public_url, token)
 }
 
 struct Words {
@@ -128,7 +128,7 @@ pub(crate) struct DisownQuery {
 )]
 pub(crate) async fn page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<DisownQuery>) -> Response {
     let Ok(t) = texts(&state) else { return unexpected_plain() };
-    let Some(token) = q.token.map(Secret::new).filter(|t| !too_long_or_malformed(t.expose())) else {
+    let Some(token) = q.token.map(Secret::new).filter(|t| well_formed(t.expose())) else {
         tracing::info!(outcome = "link_malformed", "disown page");
         return dead(&state, &t);
     };
@@ -190,16 +190,11 @@ pub(crate) struct DisownForm {
     ),
 )]
 pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, form: Result<Form<DisownForm>, axum::extract::rejection::FormRejection>) -> Response {
-    let Ok(t) = texts(&state) else { return unexpected_plain() };
-    let Ok(Form(form)) = form else {
-        tracing::info!(outcome = "bad_request", "disown page refused");
-        return refused(&state, &t).into_response_with(StatusCode::BAD_REQUEST);
+    let (t, form) = match checked_form(&state, &headers, form, |f: &DisownForm| &f.csrf, "disown page") {
+        Ok(checked) => checked,
+        Err(answer) => return answer,
     };
-    if !csrf::accepts(&state, &headers, &form.csrf) {
-        tracing::info!(outcome = "csrf_refused", "disown page refused");
-        return refused(&state, &t);
-    }
-    if too_long_or_malformed(form.token.expose()) {
+    if !well_formed(form.token.expose()) {
         return dead(&state, &t);
     }
     match crate::account_centre::block_from_link(&state, &form.token).await {

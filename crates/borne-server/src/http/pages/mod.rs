@@ -78,18 +78,18 @@ pub(crate) fn too_many_requests(support: &borne_core::support::Support, retry_af
 
 /// The link of an e-mail: the page, the token in its query.
 pub(crate) fn link(public_url: &str, token: &Secret) -> String {
-    format!("{}{PAGE_PATH}?token={}", public_url.trim_end_matches('/'), token.expose())
+    link_to(PAGE_PATH, public_url, token)
+}
+
+/// The link to the page at `path` of the public site, the token in its query.
+fn link_to(path: &str, public_url: &str, token: &Secret) -> String {
+    format!("{}{path}?token={}", public_url.trim_end_matches('/'), token.expose())
 }
 
 /// A token as the server makes them (base64url, 43 characters); anything
 /// else is answered as an unknown link without a look-up.
 fn well_formed(token: &str) -> bool {
     (16..=256).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// Not a token as the server makes them.
-fn too_long_or_malformed(token: &str) -> bool {
-    !well_formed(token)
 }
 
 /// The headers of every page and asset.
@@ -296,6 +296,27 @@ pub(crate) async fn page(State(state): State<AppState>, headers: HeaderMap, Quer
     }
 }
 
+/// What every page form goes through first: the texts, a readable form, the
+/// anti-CSRF check. `page` names the page in the logs (« password page »).
+fn checked_form<F>(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: Result<Form<F>, axum::extract::rejection::FormRejection>,
+    csrf_of: impl Fn(&F) -> &Secret,
+    page: &'static str,
+) -> Result<(PageTexts, F), Response> {
+    let Ok(t) = texts(state) else { return Err(unexpected_plain()) };
+    let Ok(Form(form)) = form else {
+        tracing::info!(outcome = "bad_request", "{page} refused");
+        return Err(refused(state, &t).into_response_with(StatusCode::BAD_REQUEST));
+    };
+    if !csrf::accepts(state, headers, csrf_of(&form)) {
+        tracing::info!(outcome = "csrf_refused", "{page} refused");
+        return Err(refused(state, &t));
+    }
+    Ok((t, form))
+}
+
 fn unexpected_plain() -> Response {
     tracing::error!("the pages' texts could not be loaded");
     secure((StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Erreur interne.").into_response())
@@ -340,15 +361,10 @@ pub(crate) struct PasswordForm {
     ),
 )]
 pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, form: Result<Form<PasswordForm>, axum::extract::rejection::FormRejection>) -> Response {
-    let Ok(t) = texts(&state) else { return unexpected_plain() };
-    let Ok(Form(form)) = form else {
-        tracing::info!(outcome = "bad_request", "password page refused");
-        return refused(&state, &t).into_response_with(StatusCode::BAD_REQUEST);
+    let (t, form) = match checked_form(&state, &headers, form, |f: &PasswordForm| &f.csrf, "password page") {
+        Ok(checked) => checked,
+        Err(answer) => return answer,
     };
-    if !csrf::accepts(&state, &headers, &form.csrf) {
-        tracing::info!(outcome = "csrf_refused", "password page refused");
-        return refused(&state, &t);
-    }
     if !well_formed(form.token.expose()) {
         tracing::info!(outcome = "link_malformed", "password page");
         return expired(&state, &t);
