@@ -77,7 +77,7 @@ impl Db {
         store::temporary_passwords::end_unused(&mut *tx, member_id, now, "set password: temporary passwords").await?;
         store::sessions::revoke_all(&mut *tx, member_id, "set password: revoke sessions").await?;
         if let Some(session) = session {
-            crate::sessions::insert(&mut tx, member_id, session).await?;
+            session.insert(&mut tx, member_id).await?;
         }
         let queued = match notice {
             Some((sealer, outgoing)) => Some(crate::outbox::enqueue(&mut tx, sealer, outgoing, now).await?),

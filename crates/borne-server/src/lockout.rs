@@ -22,13 +22,14 @@
 //! in flight. Such a settlement writes nothing and answers
 //! [`Settled::Stale`]; the log-in then starts again against the new state.
 //!
-//! A log-in's database work is one statement (the claim) and one short
-//! transaction (the member's row, the session and the audit event together).
+//! A log-in's database work is two round trips: one statement (the claim)
+//! and one short transaction sent at once (the member's row, the session and
+//! the audit event together; `store::lockout::settle_success`).
 
 use crate::audit::{self, Event};
 use crate::store::lockout::Whose;
 use crate::store::{self, now, Db};
-use crate::sessions::{self, NewSession};
+use crate::sessions::NewSession;
 use anyhow::Context;
 use borne_api::MemberSummary;
 use borne_core::Identifier;
@@ -115,15 +116,19 @@ impl Db {
         session: Option<&NewSession>,
         event: Event,
     ) -> anyhow::Result<Settled> {
-        let mut tx = self.pool.begin().await.context("success: begin")?;
-        let member = store::lockout::settle_success(&mut *tx, claim.member_id, verified_hash, claim.epoch).await?;
-        let Some((first_name, last_name)) = member else { return Ok(Settled::Stale) };
-        if let Some(session) = session {
-            sessions::insert(&mut tx, claim.member_id, session).await?;
-        }
-        let device_id = session.and_then(|s| s.device_id.as_deref());
-        audit::record_at_device(&mut tx, event, Some(claim.member_id), None, device_id).await?;
-        tx.commit().await.context("success: commit")?;
+        let opened = session.map(|s| s.row(claim.member_id));
+        let success = store::lockout::Success {
+            member_id: claim.member_id,
+            verified_hash,
+            epoch: claim.epoch,
+            at: now(),
+            kind: event.name(),
+            device_id: session.and_then(|s| s.device_id.as_deref()),
+            session: opened.as_ref(),
+        };
+        let Some((first_name, last_name)) = store::lockout::settle_success(self, &success).await? else {
+            return Ok(Settled::Stale);
+        };
         Ok(Settled::Verified(MemberSummary { first_name, last_name }))
     }
 
@@ -166,6 +171,7 @@ mod tests {
         a_released_claim_frees_its_slot_and_a_success_resets,
         stale_claims_expire,
         a_password_change_voids_the_claims_in_flight,
+        a_settlement_that_fails_half_way_writes_nothing_and_keeps_the_pool_usable,
     }
 
     async fn db_with_member(backend: &Backend) -> (TestDatabase, Db, i64) {
@@ -281,5 +287,37 @@ mod tests {
         let (claim, hash) = granted(db.claim_attempt(Who::Member(id)).await.unwrap());
         assert_eq!(hash, new_hash);
         assert!(matches!(db.settle_success(claim, &hash, Some(&session), Event::LoginSucceeded).await.unwrap(), Settled::Verified(_)));
+    }
+
+    /// The success settlement is one call (on SQLite a `BEGIN … COMMIT` sent
+    /// at once): when its last insert fails, the member's row and the audit
+    /// written before it are rolled back, and the connection that held the
+    /// transaction does not go back to the pool with it (the next writes
+    /// would then wait for its lock, or land in it).
+    async fn a_settlement_that_fails_half_way_writes_nothing_and_keeps_the_pool_usable(backend: Backend) {
+        let (_database, db, id) = db_with_member(&backend).await;
+        let (first, hash) = granted(db.claim_attempt(Who::Member(id)).await.unwrap());
+        db.settle_failure(first, &hash, Event::LoginFailed).await.unwrap();
+        let (claim, hash) = granted(db.claim_attempt(Who::Member(id)).await.unwrap());
+        // A session with the same token is already there: the settlement's
+        // session insert, its last statement, breaks the primary key.
+        let session = NewSession::generate(std::time::Duration::from_secs(60));
+        let mut tx = db.pool.begin().await.unwrap();
+        session.insert(&mut tx, id).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(db.settle_success(claim, &hash, Some(&session), Event::LoginSucceeded).await.is_err());
+        assert_eq!(store::inspect::failed_attempts(&db).await, 1, "the count is not reset");
+        assert_eq!(live_claims(&db).await, 1, "the claim is not given back");
+        assert_eq!(store::inspect::sessions(&db).await, 1);
+        assert_eq!(store::inspect::events(&db, "login_succeeded").await, 0, "no success audited");
+        // The pool's connections all write again (a connection left in the
+        // transaction would refuse BEGIN, the others would time out on its lock).
+        assert!(matches!(db.settle_failure(claim, &hash, Event::LoginFailed).await.unwrap(), Settled::Failed { failed_attempts: 2 }));
+        for _ in 0..4 {
+            let (again, hash) = granted(db.claim_attempt(Who::Member(id)).await.unwrap());
+            assert!(matches!(db.settle_success(again, &hash, None, Event::CurrentPasswordAccepted).await.unwrap(), Settled::Verified(_)));
+        }
+        assert_eq!(store::inspect::failed_attempts(&db).await, 0);
+        assert_eq!(store::inspect::events(&db, "current_password_accepted").await, 4);
     }
 }

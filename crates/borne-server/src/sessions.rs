@@ -58,18 +58,24 @@ pub(crate) fn token_hash(token: &Secret) -> String {
     hex::encode(Sha256::digest(token.expose().as_bytes()))
 }
 
-/// Opens the session for `member_id`, in the caller's transaction.
-pub(crate) async fn insert(tx: &mut crate::store::Tx, member_id: i64, s: &NewSession) -> anyhow::Result<()> {
-    let row = store::sessions::NewRow {
-        token_hash: &s.token_hash,
-        member_id,
-        created_at: s.created_at,
-        expires_at: s.expires_at,
-        restricted: false,
-        public_id: &s.public_id,
-        device_id: s.device_id.as_deref(),
-    };
-    store::sessions::insert(&mut **tx, &row).await
+impl NewSession {
+    /// Its row in `sessions`, for `member_id` (a full session).
+    pub(crate) fn row(&self, member_id: i64) -> store::sessions::NewRow<'_> {
+        store::sessions::NewRow {
+            token_hash: &self.token_hash,
+            member_id,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            restricted: false,
+            public_id: &self.public_id,
+            device_id: self.device_id.as_deref(),
+        }
+    }
+
+    /// Opens it for `member_id`, in the caller's transaction.
+    pub(crate) async fn insert(&self, tx: &mut crate::store::Tx, member_id: i64) -> anyhow::Result<()> {
+        store::sessions::insert(&mut **tx, &self.row(member_id)).await
+    }
 }
 
 impl Db {

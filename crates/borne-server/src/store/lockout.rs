@@ -79,26 +79,105 @@ pub(crate) async fn state(ex: impl Executor<'_, Database = Any>, whose: Whose<'_
     Ok(row.map(|(id, blocked)| (id, blocked != 0)))
 }
 
-/// A success: resets the count and gives the claim back, only if the member
-/// is not blocked, `verified_hash` is still their password and `epoch` the
-/// current generation. Their first and last names, or `None` (stale).
-pub(crate) async fn settle_success(
-    ex: impl Executor<'_, Database = Any>,
-    member_id: i64,
-    verified_hash: &str,
-    epoch: i64,
-) -> anyhow::Result<Option<(String, String)>> {
-    sqlx::query_as::<_, (String, String)>(&format!(
-        "UPDATE members SET failed_attempts = 0, {GIVE_BACK}
-         WHERE id = $1 AND blocked = 0 AND password_hash = $2 AND claims_epoch = $3
-         RETURNING first_name, last_name"
-    ))
-    .bind(member_id)
-    .bind(verified_hash)
-    .bind(epoch)
-    .fetch_optional(ex)
-    .await
-    .context("success: reset the count")
+/// Which rows a successful settlement may write: the member's row, only if
+/// the member is not blocked, the verified hash (`$2`) is still their
+/// password and the claim's generation (`$3`) is current.
+const SETTLEABLE: &str = "id = $1 AND blocked = 0 AND password_hash = $2 AND claims_epoch = $3";
+
+/// What a successful settlement writes besides the member's row.
+pub(crate) struct Success<'a> {
+    pub(crate) member_id: i64,
+    pub(crate) verified_hash: &'a str,
+    pub(crate) epoch: i64,
+    /// The audit event: when, its kind, the kiosk it came from.
+    pub(crate) at: i64,
+    pub(crate) kind: &'a str,
+    pub(crate) device_id: Option<&'a str>,
+    /// The session to open (`restricted` is ignored: a verified password
+    /// opens a full session), or none (a password change's current password).
+    pub(crate) session: Option<&'a super::sessions::NewRow<'a>>,
+}
+
+/// A success, in **one round trip** to the database: resets the count,
+/// gives the claim back, opens the session and appends the audit event, all
+/// or nothing and only on a [`SETTLEABLE`] row. The member's first and last
+/// names, or `None` (stale: nothing written).
+///
+/// One round trip because this is the log-in's hot path (issue 12,
+/// docs/performance.md: each statement costs a hand-off to sqlx's SQLite
+/// thread or a PostgreSQL round trip, CPU taken from the cores that hash):
+/// on PostgreSQL one statement whose data-modifying CTEs share its snapshot
+/// and its atomicity; on SQLite, which has no data-modifying CTEs, one
+/// multi-statement call `BEGIN IMMEDIATE; UPDATE … RETURNING; INSERT …
+/// SELECT …; COMMIT` on one connection. The inserts select the member's row
+/// under the same condition as the `UPDATE` (which does not change the
+/// columns it tests), so they write exactly when it did.
+pub(crate) async fn settle_success(db: &super::Db, s: &Success<'_>) -> anyhow::Result<Option<(String, String)>> {
+    let audit = "INSERT INTO audit_events (at, kind, member_id, detail, device_id) SELECT $4, $5, id, NULL, $6";
+    let session = "INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked, restricted, public_id, device_id)
+                   SELECT $7, id, $8, $9, 0, 0, $10, $6";
+    let update = format!("UPDATE members SET failed_attempts = 0, {GIVE_BACK} WHERE {SETTLEABLE}");
+    let sql = if db.is_postgres() {
+        let opened = if s.session.is_some() { format!(", opened AS ({session} FROM settled)") } else { String::new() };
+        format!(
+            "WITH settled AS ({update} RETURNING id, first_name, last_name),
+                  audited AS ({audit} FROM settled){opened}
+             SELECT first_name, last_name FROM settled"
+        )
+    } else {
+        let opened = if s.session.is_some() { format!("{session} FROM members WHERE {SETTLEABLE};") } else { String::new() };
+        format!(
+            "BEGIN IMMEDIATE;
+             {update} RETURNING first_name, last_name;
+             {audit} FROM members WHERE {SETTLEABLE};
+             {opened}
+             COMMIT;"
+        )
+    };
+    let mut query = sqlx::query_as::<_, (String, String)>(&sql)
+        .bind(s.member_id)
+        .bind(s.verified_hash)
+        .bind(s.epoch)
+        .bind(s.at)
+        .bind(s.kind)
+        .bind(s.device_id);
+    if let Some(row) = s.session {
+        query = query.bind(row.token_hash).bind(row.created_at).bind(row.expires_at).bind(row.public_id);
+    }
+    if db.is_postgres() {
+        return query.fetch_optional(&db.pool).await.context("success: settle");
+    }
+    // SQLite: the transaction is opened by the SQL itself, so sqlx cannot roll
+    // it back; a connection whose call did not run to its end (an error, or
+    // this future dropped half-way) is closed instead of going back to the
+    // pool, which rolls the transaction back.
+    let mut connection = Unfinished(Some(db.pool.acquire().await.context("success: connection")?));
+    let rows = query.fetch_all(connection.get()).await.context("success: settle")?;
+    connection.finished();
+    Ok(rows.into_iter().next())
+}
+
+/// A pooled connection whose call has not run to its end: dropped as such,
+/// it is closed instead of going back to the pool (see [`settle_success`]).
+struct Unfinished(Option<sqlx::pool::PoolConnection<Any>>);
+
+impl Unfinished {
+    fn get(&mut self) -> &mut sqlx::AnyConnection {
+        self.0.as_deref_mut().expect("set until `finished` consumes it")
+    }
+
+    /// The call ran to its end: the connection goes back to the pool.
+    fn finished(mut self) {
+        drop(self.0.take());
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Some(connection) = self.0.take() {
+            drop(connection.detach());
+        }
+    }
 }
 
 /// A failure: counts it, blocks at `max_failures` and gives the claim back,
