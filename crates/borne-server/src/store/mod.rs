@@ -6,8 +6,11 @@
 //!
 //! The rules stay in the modules that own them (`lockout.rs`, `proofs.rs`,
 //! `outbox.rs`, …): what to check, in which order, inside which transaction.
-//! A store function never opens a transaction of its own and never decides;
-//! the single-statement atomic updates the rules rely on (a log-in claim, an
+//! A store function never decides, and opens no transaction of its own,
+//! except one: a log-in's successful settlement (`lockout::settle_success`),
+//! sent as one call for speed — one statement with data-modifying CTEs on
+//! PostgreSQL, a `BEGIN IMMEDIATE … COMMIT` batch on SQLite. The
+//! single-statement atomic updates the rules rely on (a log-in claim, an
 //! attempt counter's upsert, a code's try, an outbox lease) are each one
 //! function here, so they stay one statement.
 //!
