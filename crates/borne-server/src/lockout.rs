@@ -123,7 +123,6 @@ impl Db {
             epoch: claim.epoch,
             at: now(),
             kind: event.name(),
-            device_id: session.and_then(|s| s.device_id.as_deref()),
             session: opened.as_ref(),
         };
         let Some((first_name, last_name)) = store::lockout::settle_success(self, &success).await? else {

@@ -63,6 +63,19 @@ fn code_in(msg: &Value) -> String {
     text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_owned()
 }
 
+/// Asks for a change of `channel` to `value` (accepted), then reads the
+/// code from the message that follows the `previous` ones sent to `to`.
+async fn ask_change(s: &TestServer, token: &str, (channel, value): (&str, &str), to: &str, previous: usize) -> String {
+    let asked = post(s, "/v1/account/contacts/change", Some(token), json!({ "channel": channel, "value": value })).await;
+    assert_eq!(asked.status, StatusCode::ACCEPTED, "{:?}", asked.body);
+    code_in(&message_to(s, to, previous).await)
+}
+
+/// A 6-digit code that is not `code`.
+fn wrong_for(code: &str) -> &'static str {
+    if code == "000000" { "111111" } else { "000000" }
+}
+
 fn disown_token_in(msg: &Value) -> String {
     let text = msg["text"].as_str().unwrap();
     assert!(text.contains("/compte/ce-n-est-pas-moi?token="), "{text}");
@@ -201,9 +214,7 @@ async fn an_email_change_is_confirmed_by_a_code_and_the_old_address_can_disown_i
 async fn a_mobile_change_moves_the_unlock_sms_to_the_new_mobile(backend: Backend) {
     let s = TestServer::with_outbox(&backend).await;
     let token = login(&s, &JEANNE).await;
-    let asked = post(&s, "/v1/account/contacts/change", Some(&token), json!({ "channel": "sms", "value": "07 81 99 88 77" })).await;
-    assert_eq!(asked.status, StatusCode::ACCEPTED, "{:?}", asked.body);
-    let code = code_in(&message_to(&s, "+33781998877", 0).await);
+    let code = ask_change(&s, &token, ("sms", "07 81 99 88 77"), "+33781998877", 0).await;
     let done = post(&s, "/v1/account/contacts/confirm", Some(&token), json!({ "channel": "sms", "code": code })).await;
     assert_eq!(done.status, StatusCode::OK, "{:?}", done.body);
     assert_eq!((done.body["mobile"].as_str(), done.body["sms_unlock_possible"].as_bool()), (Some("07 •• •• •• 77"), Some(true)));
@@ -222,8 +233,7 @@ async fn a_mobile_change_moves_the_unlock_sms_to_the_new_mobile(backend: Backend
     assert_eq!(message_to(&s, "+33781998877", 1).await["kind"], "unlock_temporary_password");
     // An overseas mobile is accepted, but cannot receive the unlock SMS.
     let token = login(&s, &PAUL).await;
-    post(&s, "/v1/account/contacts/change", Some(&token), json!({ "channel": "sms", "value": "06 90 12 34 99" })).await;
-    let code = code_in(&message_to(&s, "+590690123499", 0).await);
+    let code = ask_change(&s, &token, ("sms", "06 90 12 34 99"), "+590690123499", 0).await;
     let done = post(&s, "/v1/account/contacts/confirm", Some(&token), json!({ "channel": "sms", "code": code })).await;
     assert_eq!(done.body["sms_unlock_possible"], false);
 }
@@ -231,17 +241,15 @@ async fn a_mobile_change_moves_the_unlock_sms_to_the_new_mobile(backend: Backend
 async fn codes_take_five_tries_and_serve_once(backend: Backend) {
     let s = TestServer::with_outbox(&backend).await;
     let token = login(&s, &JEANNE).await;
-    post(&s, "/v1/account/contacts/change", Some(&token), json!({ "channel": "email", "value": "j.m@exemple.net" })).await;
-    let code = code_in(&message_to(&s, "j.m@exemple.net", 0).await);
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let code = ask_change(&s, &token, ("email", "j.m@exemple.net"), "j.m@exemple.net", 0).await;
+    let wrong = wrong_for(&code);
     for left in [4, 3] {
         let a = post(&s, "/v1/account/contacts/confirm", Some(&token), json!({ "channel": "email", "code": wrong })).await;
         assert_eq!((a.code(), a.body["attempts_left"].as_i64()), ("code_invalid", Some(left)));
     }
     // A new request replaces the code but keeps the tries.
-    post(&s, "/v1/account/contacts/change", Some(&token), json!({ "channel": "email", "value": "j.m@exemple.net" })).await;
-    let code = code_in(&message_to(&s, "j.m@exemple.net", 1).await);
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let code = ask_change(&s, &token, ("email", "j.m@exemple.net"), "j.m@exemple.net", 1).await;
+    let wrong = wrong_for(&code);
     for left in [2, 1, 0] {
         let a = post(&s, "/v1/account/contacts/confirm", Some(&token), json!({ "channel": "email", "code": wrong })).await;
         assert_eq!(a.body["attempts_left"].as_i64(), Some(left));
@@ -251,8 +259,7 @@ async fn codes_take_five_tries_and_serve_once(backend: Backend) {
     assert_eq!(s.count("SELECT COUNT(*) FROM members WHERE email = 'j.m@exemple.net'").await, 0);
     // Single use.
     let paul = login(&s, &PAUL).await;
-    post(&s, "/v1/account/contacts/change", Some(&paul), json!({ "channel": "email", "value": "p.d@exemple.net" })).await;
-    let code = code_in(&message_to(&s, "p.d@exemple.net", 0).await);
+    let code = ask_change(&s, &paul, ("email", "p.d@exemple.net"), "p.d@exemple.net", 0).await;
     assert_eq!(post(&s, "/v1/account/contacts/confirm", Some(&paul), json!({ "channel": "email", "code": code })).await.status, StatusCode::OK);
     assert_eq!(post(&s, "/v1/account/contacts/confirm", Some(&paul), json!({ "channel": "email", "code": code })).await.code(), "code_expired");
 }
@@ -354,11 +361,9 @@ async fn concurrent_changes_on_two_replicas_never_send_more_than_the_budget(back
 async fn a_burst_of_wrong_codes_on_two_replicas_gets_five_tries_then_none(backend: Backend) {
     let s = TestServer::with_outbox(&backend).await;
     let token = login(&s, &JEANNE).await;
-    let asked = post(&s, "/v1/account/contacts/change", Some(&token), json!({ "channel": "sms", "value": "07 81 23 45 67" })).await;
-    assert_eq!(asked.status, StatusCode::ACCEPTED, "{:?}", asked.body);
     // Read on this replica before the other one starts (each keeps its own demo outbox).
-    let code = code_in(&message_to(&s, "+33781234567", 0).await);
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let code = ask_change(&s, &token, ("sms", "07 81 23 45 67"), "+33781234567", 0).await;
+    let wrong = wrong_for(&code);
     let r = s.replica().await;
     let urls = [s.url("/v1/account/contacts/confirm"), r.url("/v1/account/contacts/confirm")];
     let answers = at_once(20, |i| {

@@ -84,7 +84,7 @@ impl Driver {
     /// A headless Chromium at `size`: a phone (mobile emulation, touch) below
     /// 600 px wide, else a desktop window.
     async fn browser(&self, (width, height): (u32, u32)) -> Client {
-        let mut args = vec![
+        let args = vec![
             "--headless=new".to_owned(),
             "--no-sandbox".to_owned(),
             "--disable-gpu".to_owned(),

@@ -3,6 +3,10 @@
 use anyhow::Context;
 use sqlx::{Any, Executor};
 
+/// The head of every insert into `audit_events` (here, and the log-in's
+/// settlement in `lockout.rs`, which selects its values).
+pub(super) const INSERT: &str = "INSERT INTO audit_events (at, kind, member_id, detail, device_id)";
+
 /// Appends an event.
 pub(crate) async fn insert(
     ex: impl Executor<'_, Database = Any>,
@@ -12,7 +16,7 @@ pub(crate) async fn insert(
     detail: Option<&str>,
     device_id: Option<&str>,
 ) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO audit_events (at, kind, member_id, detail, device_id) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query(&format!("{INSERT} VALUES ($1, $2, $3, $4, $5)"))
         .bind(at)
         .bind(kind)
         .bind(member_id)

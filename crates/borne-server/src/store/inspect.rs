@@ -26,11 +26,6 @@ pub(crate) async fn events(db: &Db, kind: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE kind = $1").bind(kind).fetch_one(&db.pool).await.unwrap()
 }
 
-/// Sets the only member's failed attempts.
-pub(crate) async fn set_failed_attempts(db: &Db, n: i64) {
-    sqlx::query("UPDATE members SET failed_attempts = $1").bind(n).execute(&db.pool).await.unwrap();
-}
-
 /// Every session, live or not.
 pub(crate) async fn sessions(db: &Db) -> i64 {
     scalar(db, "SELECT COUNT(*) FROM sessions").await

@@ -89,10 +89,9 @@ pub(crate) struct Success<'a> {
     pub(crate) member_id: i64,
     pub(crate) verified_hash: &'a str,
     pub(crate) epoch: i64,
-    /// The audit event: when, its kind, the kiosk it came from.
+    /// The audit event: when, its kind (its kiosk: the session's).
     pub(crate) at: i64,
     pub(crate) kind: &'a str,
-    pub(crate) device_id: Option<&'a str>,
     /// The session to open (`restricted` is ignored: a verified password
     /// opens a full session), or none (a password change's current password).
     pub(crate) session: Option<&'a super::sessions::NewRow<'a>>,
@@ -113,9 +112,8 @@ pub(crate) struct Success<'a> {
 /// under the same condition as the `UPDATE` (which does not change the
 /// columns it tests), so they write exactly when it did.
 pub(crate) async fn settle_success(db: &super::Db, s: &Success<'_>) -> anyhow::Result<Option<(String, String)>> {
-    let audit = "INSERT INTO audit_events (at, kind, member_id, detail, device_id) SELECT $4, $5, id, NULL, $6";
-    let session = "INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked, restricted, public_id, device_id)
-                   SELECT $7, id, $8, $9, 0, 0, $10, $6";
+    let audit = format!("{} SELECT $4, $5, id, NULL, $6", super::audit::INSERT);
+    let session = format!("{} SELECT $7, id, $8, $9, 0, 0, $10, $6", super::sessions::INSERT);
     let update = format!("UPDATE members SET failed_attempts = 0, {GIVE_BACK} WHERE {SETTLEABLE}");
     let sql = if db.is_postgres() {
         let opened = if s.session.is_some() { format!(", opened AS ({session} FROM settled)") } else { String::new() };
@@ -140,7 +138,7 @@ pub(crate) async fn settle_success(db: &super::Db, s: &Success<'_>) -> anyhow::R
         .bind(s.epoch)
         .bind(s.at)
         .bind(s.kind)
-        .bind(s.device_id);
+        .bind(s.session.and_then(|row| row.device_id));
     if let Some(row) = s.session {
         query = query.bind(row.token_hash).bind(row.created_at).bind(row.expires_at).bind(row.public_id);
     }

@@ -17,11 +17,13 @@ pub(crate) struct NewRow<'a> {
     pub(crate) device_id: Option<&'a str>,
 }
 
+/// The head of every insert into `sessions` (here, and the log-in's
+/// settlement in `lockout.rs`, which selects its values).
+pub(super) const INSERT: &str =
+    "INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked, restricted, public_id, device_id)";
+
 pub(crate) async fn insert(ex: impl Executor<'_, Database = Any>, s: &NewRow<'_>) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, member_id, created_at, expires_at, revoked, restricted, public_id, device_id)
-         VALUES ($1, $2, $3, $4, 0, $5, $6, $7)",
-    )
+    sqlx::query(&format!("{INSERT} VALUES ($1, $2, $3, $4, 0, $5, $6, $7)"))
         .bind(s.token_hash)
         .bind(s.member_id)
         .bind(s.created_at)
