@@ -15,7 +15,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 on_each_backend! {
-    a_reset_wins_over_every_log_in_in_flight(flavor = "multi_thread", worker_threads = 4),
+    a_reset_wins_over_every_log_in_in_flight_on_two_replicas(flavor = "multi_thread", worker_threads = 4),
+    twenty_wrong_passwords_at_once_on_two_replicas_get_at_most_three_checked(flavor = "multi_thread", worker_threads = 4),
+    right_passwords_at_once_on_two_replicas_each_open_one_session(flavor = "multi_thread", worker_threads = 4),
     twenty_concurrent_forgotten_password_requests_on_two_replicas_send_at_most_the_email_budget(flavor = "multi_thread", worker_threads = 4),
     unlock_messages_count_against_the_members_budget,
     a_burst_of_birth_dates_on_two_replicas_gets_at_most_the_client_limit_evaluated(flavor = "multi_thread", worker_threads = 4),
@@ -101,11 +103,14 @@ fn other_than(code: &str) -> String {
     if code == "123456" { "654321".into() } else { "123456".into() }
 }
 
-/// Point 1. Log-ins with the old password race a reset: whatever the
-/// interleaving, no session opened with the old password survives it.
-async fn a_reset_wins_over_every_log_in_in_flight(backend: Backend) {
+/// Point 1. Log-ins with the old password, half of them on a second
+/// replica, race a reset: whatever the interleaving, no session opened with
+/// the old password survives it.
+async fn a_reset_wins_over_every_log_in_in_flight_on_two_replicas(backend: Backend) {
     let s = TestServer::with_outbox(&backend).await;
+    let r = s.replica().await;
     let http = s.http.clone();
+    let login_urls = [s.url("/v1/login"), r.url("/v1/login")];
     let forgot = json!({ "identifier": JEANNE.nir, "member_number": JEANNE_NUMBER, "email": JEANNE.email });
     assert_eq!(post(&http, s.url("/v1/password/forgot"), forgot).await.status, StatusCode::ACCEPTED);
     audited(&s, &["reset_requested"], 1).await;
@@ -116,7 +121,7 @@ async fn a_reset_wins_over_every_log_in_in_flight(backend: Backend) {
     // old password while the reset commits.
     let new_password = "Colibri-Vert-42";
     let answers = at_once(25, |i| {
-        let (http, login_url, reset_url, token) = (http.clone(), s.url("/v1/login"), s.url("/v1/password/reset"), token.clone());
+        let (http, login_url, reset_url, token) = (http.clone(), login_urls[i % 2].clone(), s.url("/v1/password/reset"), token.clone());
         async move {
             if i == 12 {
                 tokio::time::sleep(Duration::from_millis(40)).await;
@@ -140,6 +145,64 @@ async fn a_reset_wins_over_every_log_in_in_flight(backend: Backend) {
     }
     // No claim is left behind.
     assert_eq!(s.count("SELECT live_claims FROM members WHERE nir = '278036912304534'").await, 0);
+}
+
+/// Jeanne's audit events (the fixture's history has other members' too).
+const JEANNES_EVENTS: &str = "SELECT COUNT(*) FROM audit_events WHERE member_id = (SELECT id FROM members WHERE nir = '278036912304534')";
+const JEANNES_LIVE_SESSIONS: &str =
+    "SELECT COUNT(*) FROM sessions WHERE revoked = 0 AND member_id = (SELECT id FROM members WHERE nir = '278036912304534')";
+
+/// Point 1, the lockout across replicas. Twenty wrong passwords for one
+/// member, ten to each of two replicas, at once: exactly three are checked
+/// (two answered `wrong_password`, the third blocks), every other one is
+/// refused unchecked, and the account is blocked.
+async fn twenty_wrong_passwords_at_once_on_two_replicas_get_at_most_three_checked(backend: Backend) {
+    let s = TestServer::with_outbox(&backend).await;
+    let r = s.replica().await;
+    let urls = [s.url("/v1/login"), r.url("/v1/login")];
+    let failed_before = s.count(&format!("{JEANNES_EVENTS} AND kind = 'login_failed'")).await;
+    let answers = at_once(20, |i| {
+        let (http, url) = (s.http.clone(), urls[i % 2].clone());
+        async move { post(&http, url, json!({ "identifier": JEANNE.nir, "password": format!("Mauvais{i:02}x") })).await }
+    })
+    .await;
+    let by_code = counts(&answers);
+    assert_eq!(by_code.get("wrong_password"), Some(&2), "{by_code:?}");
+    assert!(by_code.keys().all(|c| ["wrong_password", "account_blocked", "too_many_requests"].contains(&c.as_str())), "{by_code:?}");
+    audited(&s, &["login_failed"], 3).await;
+    let failed = s.count(&format!("{JEANNES_EVENTS} AND kind = 'login_failed'")).await - failed_before;
+    assert_eq!(failed, 3, "three passwords checked");
+    assert_eq!(s.count(&format!("{JEANNES_EVENTS} AND kind = 'account_blocked'")).await, 1);
+    assert_eq!(s.login(JEANNE.nir, JEANNE.password).await.code(), "account_blocked");
+    assert_eq!(s.count("SELECT live_claims FROM members WHERE nir = '278036912304534'").await, 0, "no claim left behind");
+}
+
+/// The settlement sent as one call (a `BEGIN IMMEDIATE … COMMIT` batch on
+/// SQLite, one statement on PostgreSQL) under contention: twelve right
+/// passwords at once, half on a second replica (two pools writing the same
+/// row): every answer is a session or « retry » — never an error —, each
+/// session works, and the audit trail has one success per session.
+async fn right_passwords_at_once_on_two_replicas_each_open_one_session(backend: Backend) {
+    let s = TestServer::with_outbox(&backend).await;
+    let r = s.replica().await;
+    let urls = [s.url("/v1/login"), r.url("/v1/login")];
+    let sessions_before = s.count(JEANNES_LIVE_SESSIONS).await;
+    let successes_before = s.count(&format!("{JEANNES_EVENTS} AND kind = 'login_succeeded'")).await;
+    let answers = at_once(12, |i| {
+        let (http, url) = (s.http.clone(), urls[i % 2].clone());
+        async move { post(&http, url, json!({ "identifier": JEANNE.nir, "password": JEANNE.password })).await }
+    })
+    .await;
+    let opened: Vec<&Answer> = answers.iter().filter(|a| a.status == StatusCode::OK).collect();
+    assert!(answers.iter().all(|a| a.status == StatusCode::OK || a.code() == "too_many_requests"), "{:?}", counts(&answers));
+    assert!(opened.len() >= 3, "{:?}", counts(&answers));
+    for a in &opened {
+        assert_eq!(s.session(&a.token()).await.status, StatusCode::OK);
+    }
+    let n = i64::try_from(opened.len()).unwrap();
+    assert_eq!(s.count(JEANNES_LIVE_SESSIONS).await - sessions_before, n);
+    assert_eq!(s.count(&format!("{JEANNES_EVENTS} AND kind = 'login_succeeded'")).await - successes_before, n);
+    assert_eq!(s.count("SELECT failed_attempts + live_claims FROM members WHERE nir = '278036912304534'").await, 0);
 }
 
 /// Point 2. Twenty forgotten-password requests for one member, ten to each
